@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace BookingSystem.InventoryService.Data;
+
+public static class DataExtensions
+{
+    public const string ConnectionStringName = "Inventory";
+
+    public static IHostApplicationBuilder AddInventoryData(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is not configured (environment variable ConnectionStrings__{ConnectionStringName}).");
+        }
+
+        builder.Services.AddDbContextPool<InventoryDbContext>(options => options
+            .UseNpgsql(connectionString)
+            // Migrations are hand-written and have no model snapshot (docs/decisions/0001); MigrationSchemaTests
+            // compares the migrated schema with the model instead of this check.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        builder.Services.AddSingleton<DatabaseRetry>();
+        builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations (waiting for the database to come up) and seeds demo data when enabled.</summary>
+    public static async Task InitializeDatabaseAsync(this IHost app, CancellationToken cancellationToken = default)
+    {
+        var logger = app.Services.GetRequiredService<ILogger<InventoryDbContext>>();
+        var untilReachable = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient || e.InnerException is System.Net.Sockets.SocketException),
+                MaxRetryAttempts = 8,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(500),
+                MaxDelay = TimeSpan.FromSeconds(10),
+                OnRetry = args =>
+                {
+                    Log.DatabaseNotReachable(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "unknown error");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        await untilReachable.ExecuteAsync(async ct =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+            await db.Database.MigrateAsync(ct);
+            Log.Migrated(logger, pending);
+
+            var seed = scope.ServiceProvider.GetRequiredService<IOptions<SeedOptions>>().Value;
+            if (seed.Enabled)
+            {
+                var added = await DevelopmentSeeder.SeedAsync(db, seed.ItemCount, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+                if (added > 0)
+                {
+                    Log.Seeded(logger, added);
+                }
+                else
+                {
+                    Log.SeedSkipped(logger, seed.ItemCount);
+                }
+            }
+        }, cancellationToken);
+    }
+}

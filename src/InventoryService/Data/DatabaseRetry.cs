@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace BookingSystem.InventoryService.Data;
+
+/// <summary>
+/// Retries a whole unit of work (its own transaction) on transient PostgreSQL failures: deadlocks,
+/// serialization failures and dropped connections. The unit must be safe to run again from the start.
+/// </summary>
+public sealed class DatabaseRetry
+{
+    private readonly ResiliencePipeline _pipeline;
+
+    public DatabaseRetry(ILogger<DatabaseRetry> logger)
+    {
+        _pipeline = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                MaxRetryAttempts = 6,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(20),
+                MaxDelay = TimeSpan.FromSeconds(2),
+                OnRetry = args =>
+                {
+                    Log.TransientDatabaseError(logger, args.AttemptNumber + 1, args.Outcome.Exception?.GetType().Name, args.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> unitOfWork, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(unitOfWork, cancellationToken);
+
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+            || pg.IsTransient,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        DbUpdateException { InnerException: { } inner } => IsTransient(inner),
+        InvalidOperationException { InnerException: { } inner } => IsTransient(inner),
+        TimeoutException => true,
+        _ => false,
+    };
+
+    public static bool IsUniqueViolation(DbUpdateException exception, string constraintName) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
+        && string.Equals(pg.ConstraintName, constraintName, StringComparison.Ordinal);
+}

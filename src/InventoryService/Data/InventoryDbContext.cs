@@ -1,0 +1,93 @@
+using BookingSystem.InventoryService.Reservations;
+using BookingSystem.InventoryService.Stock;
+using Microsoft.EntityFrameworkCore;
+
+namespace BookingSystem.InventoryService.Data;
+
+public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> options) : DbContext(options)
+{
+    public const int KeyMaxLength = 64;
+
+    public DbSet<InventoryItem> Items => Set<InventoryItem>();
+
+    public DbSet<Reservation> Reservations => Set<Reservation>();
+
+    public DbSet<ReservationLine> ReservationLines => Set<ReservationLine>();
+
+    public DbSet<StockAdjustment> StockAdjustments => Set<StockAdjustment>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<InventoryItem>(item =>
+        {
+            item.ToTable("inventory_items", t =>
+            {
+                t.HasCheckConstraint("ck_inventory_items_reserved_within_total", "reserved >= 0 AND reserved <= total");
+                t.HasCheckConstraint("ck_inventory_items_low_stock_threshold", "low_stock_threshold >= 0");
+            });
+            item.HasKey(i => i.Id);
+            // The business key: unique, and what reservation lines and adjustments point at.
+            item.HasAlternateKey(i => i.ItemId);
+            item.Property(i => i.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            item.Property(i => i.ItemId).HasColumnName("item_id").HasMaxLength(KeyMaxLength);
+            item.Property(i => i.Name).HasColumnName("name").HasMaxLength(200);
+            item.Property(i => i.Location).HasColumnName("location").HasMaxLength(100).HasDefaultValue(InventoryItem.DefaultLocation);
+            item.HasIndex(i => i.Location);
+            item.Property(i => i.Total).HasColumnName("total");
+            item.Property(i => i.Reserved).HasColumnName("reserved");
+            item.Property(i => i.Available).HasColumnName("available").HasComputedColumnSql("total - reserved", stored: true);
+            item.Property(i => i.LowStockThreshold).HasColumnName("low_stock_threshold");
+            item.Property(i => i.Version).IsRowVersion();
+            item.Property(i => i.CreatedAt).HasColumnName("created_at");
+            item.Property(i => i.UpdatedAt).HasColumnName("updated_at");
+        });
+
+        modelBuilder.Entity<Reservation>(reservation =>
+        {
+            reservation.ToTable("reservations");
+            reservation.HasKey(r => r.Id);
+            reservation.Property(r => r.Id).HasColumnName("id").ValueGeneratedNever();
+            reservation.Property(r => r.BookingId).HasColumnName("booking_id").HasMaxLength(KeyMaxLength);
+            reservation.HasIndex(r => r.BookingId).IsUnique();
+            reservation.Property(r => r.UserId).HasColumnName("user_id").HasMaxLength(KeyMaxLength);
+            reservation.Property(r => r.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
+            reservation.Property(r => r.CreatedAt).HasColumnName("created_at");
+            reservation.Property(r => r.ExpiresAt).HasColumnName("expires_at");
+            // The sweeper's query: active holds by expiry.
+            reservation.HasIndex(r => r.ExpiresAt).HasFilter("status = 'Reserved'");
+            reservation.Property(r => r.ConfirmedAt).HasColumnName("confirmed_at");
+            reservation.Property(r => r.ReleasedAt).HasColumnName("released_at");
+            reservation.Property(r => r.ReleaseReason).HasColumnName("release_reason").HasConversion<string>().HasMaxLength(16);
+            reservation.Property(r => r.CorrelationId).HasColumnName("correlation_id").HasMaxLength(KeyMaxLength);
+            reservation.Property(r => r.Version).IsRowVersion();
+            reservation.HasMany(r => r.Lines).WithOne().HasForeignKey(l => l.ReservationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ReservationLine>(line =>
+        {
+            line.ToTable("reservation_lines", t => t.HasCheckConstraint("ck_reservation_lines_quantity_positive", "quantity > 0"));
+            line.HasKey(l => l.Id);
+            line.Property(l => l.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            line.Property(l => l.ReservationId).HasColumnName("reservation_id");
+            line.Property(l => l.ItemId).HasColumnName("item_id").HasMaxLength(KeyMaxLength);
+            line.Property(l => l.Quantity).HasColumnName("quantity");
+            line.HasOne<InventoryItem>().WithMany().HasForeignKey(l => l.ItemId).HasPrincipalKey(i => i.ItemId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<StockAdjustment>(adjustment =>
+        {
+            adjustment.ToTable("stock_adjustments", t => t.HasCheckConstraint("ck_stock_adjustments_delta_nonzero", "delta <> 0"));
+            adjustment.HasKey(a => a.Id);
+            adjustment.Property(a => a.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            adjustment.Property(a => a.ItemId).HasColumnName("item_id").HasMaxLength(KeyMaxLength);
+            adjustment.HasIndex(a => new { a.ItemId, a.OccurredAt });
+            adjustment.Property(a => a.Delta).HasColumnName("delta");
+            adjustment.Property(a => a.ReasonCode).HasColumnName("reason_code").HasConversion<string>().HasMaxLength(32);
+            adjustment.Property(a => a.Note).HasColumnName("note").HasMaxLength(500);
+            adjustment.Property(a => a.PerformedBy).HasColumnName("performed_by").HasMaxLength(KeyMaxLength * 2);
+            adjustment.Property(a => a.OccurredAt).HasColumnName("occurred_at");
+            adjustment.Property(a => a.TotalAfter).HasColumnName("total_after");
+            adjustment.HasOne<InventoryItem>().WithMany().HasForeignKey(a => a.ItemId).HasPrincipalKey(i => i.ItemId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}

@@ -1,0 +1,19 @@
+using BookingSystem.InventoryService.Api;
+using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Observability;
+using BookingSystem.InventoryService.Reservations;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddObservability();
+builder.AddInventoryData();
+builder.AddReservations();
+builder.AddInventoryApi();
+
+var app = builder.Build();
+await app.InitializeDatabaseAsync();
+app.UseInventoryApi();
+app.MapInventoryApi();
+await app.RunAsync();
+
+/// <summary>Entry point; public so integration tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

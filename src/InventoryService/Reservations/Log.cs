@@ -1,0 +1,22 @@
+namespace BookingSystem.InventoryService.Reservations;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Reserved booking {BookingId}: {LineCount} lines, hold until {ExpiresAt}")]
+    public static partial void Reserved(ILogger logger, string bookingId, int lineCount, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Reservation for booking {BookingId} rejected: {ProblemLineCount} lines cannot be served")]
+    public static partial void ReservationRejected(ILogger logger, string bookingId, int problemLineCount);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Reservation for booking {BookingId} moved from {From} to {To}")]
+    public static partial void Transitioned(ILogger logger, string bookingId, ReservationStatus from, ReservationStatus to);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Refused to {Action} the reservation for booking {BookingId}: it is {Status}")]
+    public static partial void TransitionRefused(ILogger logger, string bookingId, ReservationStatus status, ReservationAction action);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Expiry sweep released {Count} holds")]
+    public static partial void Swept(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Expiry sweep failed; the next run retries")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+}

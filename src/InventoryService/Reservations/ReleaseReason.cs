@@ -1,0 +1,9 @@
+namespace BookingSystem.InventoryService.Reservations;
+
+public enum ReleaseReason
+{
+    PaymentFailed,
+    Expired,
+    Cancelled,
+    Manual,
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BookingSystem.InventoryService.Reservations;
+
+public sealed class ReservationOptions
+{
+    public const string SectionName = "Reservations";
+
+    /// <summary>How long a hold lasts when the request does not say.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan DefaultHold { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Longest hold a request may ask for.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan MaxHold { get; set; } = TimeSpan.FromHours(24);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    [Range(1, 10_000)]
+    public int SweepBatchSize { get; set; } = 100;
+}

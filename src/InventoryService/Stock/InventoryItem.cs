@@ -1,0 +1,32 @@
+namespace BookingSystem.InventoryService.Stock;
+
+/// <summary>A bookable item (a room, a seat, ...) identified by its business key <see cref="ItemId"/>.</summary>
+public sealed class InventoryItem
+{
+    public const string DefaultLocation = "Main";
+    public const int DefaultLowStockThreshold = 10;
+
+    public long Id { get; private set; }
+
+    public required string ItemId { get; init; }
+
+    public required string Name { get; set; }
+
+    public string Location { get; set; } = DefaultLocation;
+
+    public int Total { get; set; }
+
+    public int Reserved { get; set; }
+
+    /// <summary><c>Total - Reserved</c>, a stored generated column so that stock filters run in SQL.</summary>
+    public int Available { get; private set; }
+
+    public int LowStockThreshold { get; set; } = DefaultLowStockThreshold;
+
+    /// <summary>PostgreSQL's <c>xmin</c>: a concurrency token that costs no column.</summary>
+    public uint Version { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

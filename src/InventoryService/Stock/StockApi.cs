@@ -1,0 +1,236 @@
+using System.Security.Claims;
+using BookingSystem.InventoryService.Api;
+using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Reservations;
+using BookingSystem.InventoryService.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace BookingSystem.InventoryService.Stock;
+
+public static class StockApi
+{
+    public const int MaxPageSize = 100;
+    public const int MaxTotal = 1_000_000;
+    private const int DefaultPageSize = 20;
+    private static readonly string[] StockFilters = ["all", "available", "low", "out"];
+
+    public static RouteGroupBuilder MapStockPublicApi(this RouteGroupBuilder group)
+    {
+        group.MapGet("/", ListItems).WithName("ListItems").WithSummary("List items with optional location and stock filters, paged.");
+        group.MapGet("/{itemId}", GetItem).WithName("GetItem");
+        group.MapPost("/check-availability", CheckAvailability).WithName("CheckAvailability");
+        return group;
+    }
+
+    public static RouteGroupBuilder MapStockAdminApi(this RouteGroupBuilder group)
+    {
+        group.MapPost("/items", CreateItem).WithName("CreateItem");
+        group.MapPost("/adjustments", AdjustStock).WithName("AdjustStock");
+        group.MapGet("/adjustments", ListAdjustments).WithName("ListAdjustments");
+        return group;
+    }
+
+    public static async Task<Results<Ok<ItemPage>, ValidationProblem>> ListItems(
+        InventoryDbContext db, string? location, string? stock, int? page, int? pageSize, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireRange("page", page ?? 1, 1, 1_000_000);
+        errors.RequireRange("pageSize", pageSize ?? DefaultPageSize, 1, MaxPageSize);
+        var filter = (stock ?? "all").ToLowerInvariant();
+        if (!StockFilters.Contains(filter))
+        {
+            errors.Add("stock", $"stock must be one of: {string.Join(", ", StockFilters)}.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var query = db.Items.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(location))
+        {
+            query = query.Where(i => i.Location == location);
+        }
+
+        query = filter switch
+        {
+            "available" => query.Where(i => i.Available > 0),
+            "low" => query.Where(i => i.Available > 0 && i.Available <= i.LowStockThreshold),
+            "out" => query.Where(i => i.Available <= 0),
+            _ => query,
+        };
+
+        var size = pageSize ?? DefaultPageSize;
+        var number = page ?? 1;
+        var totalCount = await query.CountAsync(cancellationToken);
+        var items = await query.OrderBy(i => i.ItemId).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ItemPage(items.Select(ItemResponse.From).ToList(), number, size, totalCount));
+    }
+
+    public static async Task<Results<Ok<ItemResponse>, NotFound<ProblemDetails>>> GetItem(
+        InventoryDbContext db, string itemId, CancellationToken cancellationToken)
+    {
+        var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.ItemId == itemId, cancellationToken);
+        return item is null ? ItemNotFound(itemId) : TypedResults.Ok(ItemResponse.From(item));
+    }
+
+    public static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem>> CheckAvailability(
+        InventoryDbContext db, AvailabilityRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var lines = ReservationLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var ids = lines.Select(l => l.ItemId).ToList();
+        var items = await db.Items.AsNoTracking().Where(i => ids.Contains(i.ItemId)).ToDictionaryAsync(i => i.ItemId, StringComparer.Ordinal, cancellationToken);
+        var result = Availability.Evaluate(lines, items);
+        return TypedResults.Ok(new AvailabilityResponse(result.All(l => l.IsAvailable), result));
+    }
+
+    public static async Task<Results<Created<ItemResponse>, ValidationProblem, Conflict<ProblemDetails>>> CreateItem(
+        InventoryDbContext db, TimeProvider time, CreateItemRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireIdentifier("itemId", request.ItemId);
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+        {
+            errors.Add("name", "name is required, at most 200 characters.");
+        }
+
+        if (request.Location is { } location && (string.IsNullOrWhiteSpace(location) || location.Length > 100))
+        {
+            errors.Add("location", "location, when given, must be 1-100 characters.");
+        }
+
+        errors.RequireRange("total", request.Total, 0, MaxTotal);
+        errors.RequireRange("lowStockThreshold", request.LowStockThreshold ?? InventoryItem.DefaultLowStockThreshold, 0, MaxTotal);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var now = time.GetUtcNow();
+        var item = new InventoryItem
+        {
+            ItemId = request.ItemId!,
+            Name = request.Name!.Trim(),
+            Location = request.Location?.Trim() ?? InventoryItem.DefaultLocation,
+            Total = request.Total!.Value,
+            LowStockThreshold = request.LowStockThreshold ?? InventoryItem.DefaultLowStockThreshold,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Items.Add(item);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DatabaseRetry.IsUniqueViolation(e, "AK_inventory_items_item_id"))
+        {
+            return TypedResults.Conflict(Problems.Create(StatusCodes.Status409Conflict, "Item already exists", $"An item '{item.ItemId}' already exists."));
+        }
+
+        return TypedResults.Created($"/api/inventory/{item.ItemId}", ItemResponse.From(item));
+    }
+
+    /// <summary>
+    /// Changes an item's total by a signed delta with a reason code, and writes the audit row in the same
+    /// transaction. One conditional UPDATE decides: it never takes the total below what is reserved.
+    /// </summary>
+    public static async Task<Results<Created<AdjustmentResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AdjustStock(
+        InventoryDbContext db, TimeProvider time, ClaimsPrincipal user, AdjustmentRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireIdentifier("itemId", request.ItemId);
+        errors.RequireRange("delta", request.Delta, -MaxTotal, MaxTotal);
+        if (request.Delta == 0)
+        {
+            errors.Add("delta", "delta must not be 0.");
+        }
+
+        if (request.ReasonCode is null)
+        {
+            errors.Add("reasonCode", $"reasonCode is required: one of {string.Join(", ", Enum.GetNames<AdjustmentReason>())}.");
+        }
+
+        if (request.Note is { Length: > 500 })
+        {
+            errors.Add("note", "note must be at most 500 characters.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var itemId = request.ItemId!;
+        var delta = request.Delta!.Value;
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var updated = await db.Items
+            .Where(i => i.ItemId == itemId && i.Total + delta >= i.Reserved && i.Total + delta <= MaxTotal)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Total, i => i.Total + delta).SetProperty(i => i.UpdatedAt, now), cancellationToken);
+        var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.ItemId == itemId, cancellationToken);
+        if (item is null)
+        {
+            return ItemNotFound(itemId);
+        }
+
+        if (updated == 0)
+        {
+            return TypedResults.Conflict(Problems.Create(StatusCodes.Status409Conflict, "Adjustment refused",
+                $"Total {item.Total} {delta:+#;-#} would fall below the {item.Reserved} units reserved (or exceed {MaxTotal}).",
+                ("total", item.Total), ("reserved", item.Reserved)));
+        }
+
+        var adjustment = new StockAdjustment
+        {
+            ItemId = itemId,
+            Delta = delta,
+            ReasonCode = request.ReasonCode!.Value,
+            Note = request.Note,
+            PerformedBy = user.FindFirstValue("sub") ?? user.Identity?.Name ?? "anonymous",
+            OccurredAt = now,
+            TotalAfter = item.Total,
+        };
+        db.StockAdjustments.Add(adjustment);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/inventory/adjustments?itemId={itemId}",
+            new AdjustmentResult(AdjustmentResponse.From(adjustment), ItemResponse.From(item)));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<AdjustmentResponse>>, ValidationProblem>> ListAdjustments(
+        InventoryDbContext db, string? itemId, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (itemId is not null)
+        {
+            errors.RequireIdentifier("itemId", itemId);
+        }
+
+        errors.RequireRange("limit", limit ?? MaxPageSize, 1, 1_000);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var query = db.StockAdjustments.AsNoTracking();
+        if (itemId is not null)
+        {
+            query = query.Where(a => a.ItemId == itemId);
+        }
+
+        var rows = await query.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).Take(limit ?? MaxPageSize).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<AdjustmentResponse>>(rows.Select(AdjustmentResponse.From).ToList());
+    }
+
+    public static NotFound<ProblemDetails> ItemNotFound(string itemId) =>
+        TypedResults.NotFound(Problems.Create(StatusCodes.Status404NotFound, "Item not found", $"No inventory item '{itemId}'."));
+}
