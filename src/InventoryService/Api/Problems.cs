@@ -1,17 +1,11 @@
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BookingSystem.InventoryService.Api;
 
 public static class Problems
 {
-    public static ProblemDetails Create(int status, string title, string detail, params (string Key, object? Value)[] extensions)
-    {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
-        foreach (var (key, value) in extensions)
-        {
-            problem.Extensions[key] = value;
-        }
-
-        return problem;
-    }
+    /// <summary>An RFC 7807 response (application/problem+json) with optional extension members.</summary>
+    public static ProblemHttpResult Create(int status, string title, string detail, params (string Key, object? Value)[] extensions) =>
+        TypedResults.Problem(detail, statusCode: status, title: title,
+            extensions: extensions.Length == 0 ? null : extensions.ToDictionary(e => e.Key, e => e.Value));
 }

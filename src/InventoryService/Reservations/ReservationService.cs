@@ -97,7 +97,7 @@ public sealed class ReservationService(
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var due = await db.Reservations
                 .FromSql($"""
-                    SELECT * FROM reservations
+                    SELECT *, xmin FROM reservations
                     WHERE status = 'Reserved' AND expires_at <= {now}
                     ORDER BY expires_at
                     LIMIT {batchSize}
@@ -134,7 +134,7 @@ public sealed class ReservationService(
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var reservation = await db.Reservations
-                .FromSql($"SELECT * FROM reservations WHERE booking_id = {bookingId} FOR UPDATE")
+                .FromSql($"SELECT *, xmin FROM reservations WHERE booking_id = {bookingId} FOR UPDATE")
                 .SingleOrDefaultAsync(ct);
             if (reservation is null)
             {
@@ -195,7 +195,7 @@ public sealed class ReservationService(
     {
         var ids = itemIds.Distinct(StringComparer.Ordinal).ToArray();
         var items = await db.Items
-            .FromSql($"SELECT * FROM inventory_items WHERE item_id = ANY({ids}) ORDER BY item_id FOR UPDATE")
+            .FromSql($"SELECT *, xmin FROM inventory_items WHERE item_id = ANY({ids}) ORDER BY item_id FOR UPDATE")
             .ToListAsync(ct);
         return items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
     }

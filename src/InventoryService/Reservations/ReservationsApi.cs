@@ -3,7 +3,6 @@ using BookingSystem.InventoryService.Api;
 using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Reservations;
@@ -12,13 +11,15 @@ public static class ReservationsApi
 {
     public static RouteGroupBuilder MapReservationsApi(this RouteGroupBuilder group)
     {
-        group.MapPost("/reserve", Reserve).WithName("Reserve");
-        group.MapPost("/release", Release).WithName("Release");
-        group.MapGet("/reservations/{bookingId}", GetReservation).WithName("GetReservation");
+        group.MapPost("/reserve", Reserve).WithName("Reserve")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/release", Release).WithName("Release")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/reservations/{bookingId}", GetReservation).WithName("GetReservation").ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
-    public static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Reserve(
+    public static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> Reserve(
         ReservationService reservations, IOptions<ReservationOptions> options, HttpContext http, ReserveRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -46,14 +47,14 @@ public static class ReservationsApi
         {
             ReserveOutcome.Created => TypedResults.Created($"/api/inventory/reservations/{command.BookingId}", ReservationResponse.From(result.Reservation!)),
             ReserveOutcome.Existing => TypedResults.Ok(ReservationResponse.From(result.Reservation!)),
-            ReserveOutcome.UnknownItems => TypedResults.NotFound(Problems.Create(StatusCodes.Status404NotFound, "Unknown item",
-                "At least one line names an item that does not exist; nothing was reserved.", ("lines", result.Lines))),
-            _ => TypedResults.Conflict(Problems.Create(StatusCodes.Status409Conflict, "Insufficient stock",
-                "At least one line asks for more than is available; nothing was reserved.", ("lines", result.Lines))),
+            ReserveOutcome.UnknownItems => Problems.Create(StatusCodes.Status404NotFound, "Unknown item",
+                "At least one line names an item that does not exist; nothing was reserved.", ("lines", result.Lines)),
+            _ => Problems.Create(StatusCodes.Status409Conflict, "Insufficient stock",
+                "At least one line asks for more than is available; nothing was reserved.", ("lines", result.Lines)),
         };
     }
 
-    public static async Task<Results<Ok<ReservationResponse>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Release(
+    public static async Task<Results<Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> Release(
         ReservationService reservations, ReleaseRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -73,22 +74,22 @@ public static class ReservationsApi
         return ToResponse(request.BookingId!, result);
     }
 
-    public static async Task<Results<Ok<ReservationResponse>, NotFound<ProblemDetails>>> GetReservation(
+    public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
         ReservationService reservations, string bookingId, CancellationToken cancellationToken)
     {
         var reservation = await reservations.FindAsync(bookingId, cancellationToken);
         return reservation is null ? ReservationNotFound(bookingId) : TypedResults.Ok(ReservationResponse.From(reservation));
     }
 
-    private static Results<Ok<ReservationResponse>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>> ToResponse(string bookingId, TransitionResult result) =>
+    private static Results<Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult> ToResponse(string bookingId, TransitionResult result) =>
         result.Outcome switch
         {
             TransitionOutcome.NotFound => ReservationNotFound(bookingId),
-            TransitionOutcome.Refused => TypedResults.Conflict(Problems.Create(StatusCodes.Status409Conflict, "Transition refused", result.Error!,
-                ("status", result.Reservation!.Status))),
+            TransitionOutcome.Refused => Problems.Create(StatusCodes.Status409Conflict, "Transition refused", result.Error!,
+                ("status", result.Reservation!.Status)),
             _ => TypedResults.Ok(ReservationResponse.From(result.Reservation!)),
         };
 
-    private static NotFound<ProblemDetails> ReservationNotFound(string bookingId) =>
-        TypedResults.NotFound(Problems.Create(StatusCodes.Status404NotFound, "Reservation not found", $"No reservation for booking '{bookingId}'."));
+    private static ProblemHttpResult ReservationNotFound(string bookingId) =>
+        Problems.Create(StatusCodes.Status404NotFound, "Reservation not found", $"No reservation for booking '{bookingId}'.");
 }

@@ -4,7 +4,6 @@ using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Reservations;
 using BookingSystem.InventoryService.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace BookingSystem.InventoryService.Stock;
@@ -19,15 +18,16 @@ public static class StockApi
     public static RouteGroupBuilder MapStockPublicApi(this RouteGroupBuilder group)
     {
         group.MapGet("/", ListItems).WithName("ListItems").WithSummary("List items with optional location and stock filters, paged.");
-        group.MapGet("/{itemId}", GetItem).WithName("GetItem");
+        group.MapGet("/{itemId}", GetItem).WithName("GetItem").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/check-availability", CheckAvailability).WithName("CheckAvailability");
         return group;
     }
 
     public static RouteGroupBuilder MapStockAdminApi(this RouteGroupBuilder group)
     {
-        group.MapPost("/items", CreateItem).WithName("CreateItem");
-        group.MapPost("/adjustments", AdjustStock).WithName("AdjustStock");
+        group.MapPost("/items", CreateItem).WithName("CreateItem").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/adjustments", AdjustStock).WithName("AdjustStock")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/adjustments", ListAdjustments).WithName("ListAdjustments");
         return group;
     }
@@ -70,7 +70,7 @@ public static class StockApi
         return TypedResults.Ok(new ItemPage(items.Select(ItemResponse.From).ToList(), number, size, totalCount));
     }
 
-    public static async Task<Results<Ok<ItemResponse>, NotFound<ProblemDetails>>> GetItem(
+    public static async Task<Results<Ok<ItemResponse>, ProblemHttpResult>> GetItem(
         InventoryDbContext db, string itemId, CancellationToken cancellationToken)
     {
         var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.ItemId == itemId, cancellationToken);
@@ -93,7 +93,7 @@ public static class StockApi
         return TypedResults.Ok(new AvailabilityResponse(result.All(l => l.IsAvailable), result));
     }
 
-    public static async Task<Results<Created<ItemResponse>, ValidationProblem, Conflict<ProblemDetails>>> CreateItem(
+    public static async Task<Results<Created<ItemResponse>, ValidationProblem, ProblemHttpResult>> CreateItem(
         InventoryDbContext db, TimeProvider time, CreateItemRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -133,7 +133,7 @@ public static class StockApi
         }
         catch (DbUpdateException e) when (DatabaseRetry.IsUniqueViolation(e, "AK_inventory_items_item_id"))
         {
-            return TypedResults.Conflict(Problems.Create(StatusCodes.Status409Conflict, "Item already exists", $"An item '{item.ItemId}' already exists."));
+            return Problems.Create(StatusCodes.Status409Conflict, "Item already exists", $"An item '{item.ItemId}' already exists.");
         }
 
         return TypedResults.Created($"/api/inventory/{item.ItemId}", ItemResponse.From(item));
@@ -143,7 +143,7 @@ public static class StockApi
     /// Changes an item's total by a signed delta with a reason code, and writes the audit row in the same
     /// transaction. One conditional UPDATE decides: it never takes the total below what is reserved.
     /// </summary>
-    public static async Task<Results<Created<AdjustmentResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AdjustStock(
+    public static async Task<Results<Created<AdjustmentResult>, ValidationProblem, ProblemHttpResult>> AdjustStock(
         InventoryDbContext db, TimeProvider time, ClaimsPrincipal user, AdjustmentRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -184,9 +184,9 @@ public static class StockApi
 
         if (updated == 0)
         {
-            return TypedResults.Conflict(Problems.Create(StatusCodes.Status409Conflict, "Adjustment refused",
+            return Problems.Create(StatusCodes.Status409Conflict, "Adjustment refused",
                 $"Total {item.Total} {delta:+#;-#} would fall below the {item.Reserved} units reserved (or exceed {MaxTotal}).",
-                ("total", item.Total), ("reserved", item.Reserved)));
+                ("total", item.Total), ("reserved", item.Reserved));
         }
 
         var adjustment = new StockAdjustment
@@ -231,6 +231,6 @@ public static class StockApi
         return TypedResults.Ok<IReadOnlyList<AdjustmentResponse>>(rows.Select(AdjustmentResponse.From).ToList());
     }
 
-    public static NotFound<ProblemDetails> ItemNotFound(string itemId) =>
-        TypedResults.NotFound(Problems.Create(StatusCodes.Status404NotFound, "Item not found", $"No inventory item '{itemId}'."));
+    public static ProblemHttpResult ItemNotFound(string itemId) =>
+        Problems.Create(StatusCodes.Status404NotFound, "Item not found", $"No inventory item '{itemId}'.");
 }
