@@ -1,0 +1,527 @@
+#!/usr/bin/env bash
+# Private PostgreSQL and RabbitMQ for development and tests: no Docker, no systemd.
+#
+#   eng/infra.sh up      install the Debian packages if missing, start both (data in .local/),
+#                        create the users, database and vhost from .env; idempotent and fast
+#                        when already running
+#   eng/infra.sh down    stop what this checkout started; the data stays in .local/
+#   eng/infra.sh status  show what runs where
+#
+# Settings come from .env; variables already in the environment win. Ports:
+#   PostgreSQL  127.0.0.1:$POSTGRES_PORT              data .local/pg
+#   RabbitMQ    127.0.0.1:$RABBITMQ_PORT (AMQP)       data .local/rabbitmq, node booking-$RABBITMQ_PORT@localhost
+#               127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (management UI/API), 127.0.0.1:$((RABBITMQ_PORT+20000)) (Erlang distribution)
+# If a port is already served by something that accepts the .env credentials (this project's
+# infra from another checkout, or its docker compose), `up` uses it instead of failing.
+# INFRA_TIMEOUT (seconds, default 60) bounds each wait for a server to come up.
+set -euo pipefail
+
+LOG_TAG=infra
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+    echo "usage: eng/infra.sh up|down|status" >&2
+    exit 2
+}
+[[ $# -eq 1 ]] || usage
+
+load_env "$repo_root/.env"
+require_env POSTGRES_PORT POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB \
+    RABBITMQ_PORT RABBITMQ_MANAGEMENT_PORT RABBITMQ_USER RABBITMQ_PASSWORD RABBITMQ_VHOST
+for var in POSTGRES_PORT RABBITMQ_PORT RABBITMQ_MANAGEMENT_PORT; do
+    if [[ ! ${!var} =~ ^[0-9]{1,5}$ ]] || ((${!var} < 1 || ${!var} > 65535)); then
+        die "$var must be a TCP port number, not '${!var}'"
+    fi
+done
+((RABBITMQ_PORT + 20000 < 65536)) || die "RABBITMQ_PORT must be below 45536 (its Erlang distribution port is RABBITMQ_PORT+20000)"
+timeout_s="${INFRA_TIMEOUT:-60}"
+local_dir="$repo_root/.local"
+
+# One `up`/`down` at a time per checkout (e.g. eng/test.sh and eng/run.sh started together).
+# Fd 9 holds the lock: every server we start gets it closed (9>&-), or it would keep the lock.
+take_lock() {
+    command -v flock >/dev/null 2>&1 || return 0
+    mkdir -p "$local_dir"
+    exec 9>"$local_dir/infra.lock"
+    if ! flock -n 9; then
+        log "waiting for another eng/infra.sh in this checkout ..."
+        flock -w "$((timeout_s * 3))" 9 || die "timed out waiting for $local_dir/infra.lock"
+    fi
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+
+pg_dir="$local_dir/pg"
+pg_data="$pg_dir/data"
+pg_log="$pg_dir/log/postgres.log"
+pg_sock_dir="$pg_dir/run"
+# A unix socket path is limited to 107 bytes: fall back to a short per-checkout directory.
+if ((${#pg_sock_dir} + ${#POSTGRES_PORT} + 12 > 107)); then
+    pg_sock_dir="${TMPDIR:-/tmp}/booking-pg-$(cksum <<<"$repo_root" | cut -d ' ' -f 1)"
+fi
+# PostgreSQL refuses to run as root: as root we use the Debian package's "postgres" user.
+if [[ $EUID -eq 0 ]]; then pg_os_user=postgres; else pg_os_user="$(id -un)"; fi
+pg_bin=""
+pg_adopted=0
+
+find_pg_bin() {
+    local dir
+    if [[ -n ${PG_BINDIR:-} ]]; then
+        pg_bin="$PG_BINDIR"
+    else
+        dir="$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1 || true)"
+        pg_bin="${dir%/initdb}"
+    fi
+    [[ -n $pg_bin && -x $pg_bin/pg_ctl ]]
+}
+
+as_pg() {
+    if [[ $EUID -eq 0 ]]; then
+        (cd / && runuser -u "$pg_os_user" -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# pid of this checkout's postmaster, if it runs
+pg_our_pid() {
+    local pid
+    [[ -r $pg_data/postmaster.pid ]] || return 1
+    pid="$(head -n 1 "$pg_data/postmaster.pid")"
+    [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/comm && "$(cat "/proc/$pid/comm")" == postgres ]] || return 1
+    printf '%s\n' "$pid"
+}
+
+pg_our_port() { sed -n 4p "$pg_data/postmaster.pid" 2>/dev/null; }
+
+# Does 127.0.0.1:$POSTGRES_PORT accept the .env credentials, with the database and CREATEDB?
+pg_app_ok() {
+    local psql="${pg_bin:+$pg_bin/}psql" out
+    command -v "$psql" >/dev/null 2>&1 || return 1
+    out="$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=5 "$psql" -X -q -A -t -w \
+        -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d "$POSTGRES_DB" \
+        -c 'SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user' 2>/dev/null)" || return 1
+    [[ $out == t ]]
+}
+
+pg_fail() {
+    log "error: $*"
+    if [[ -r $pg_log ]]; then
+        log "last lines of $pg_log:"
+        tail -n 25 "$pg_log" >&2
+    fi
+    exit 1
+}
+
+# Lets $pg_os_user traverse every directory down to $1 (chmod o+x where it cannot).
+pg_ensure_reachable() {
+    local target=$1 path="" part
+    local -a parts
+    [[ $EUID -eq 0 ]] || return 0
+    runuser -u "$pg_os_user" -- test -x "$target" 2>/dev/null && return 0
+    IFS=/ read -ra parts <<<"${target#/}"
+    for part in "${parts[@]}"; do
+        path+="/$part"
+        if ! runuser -u "$pg_os_user" -- test -x "$path" 2>/dev/null; then
+            log "chmod o+x $path (so that the $pg_os_user user can reach $target)"
+            chmod o+x "$path"
+        fi
+    done
+}
+
+pg_write_conf() {
+    local sock="${pg_sock_dir//\'/\'\'}"
+    as_pg tee "$pg_data/booking-local.conf" >/dev/null <<EOF
+# Written by eng/infra.sh at every start: change .env, not this file.
+listen_addresses = '127.0.0.1'
+port = $POSTGRES_PORT
+unix_socket_directories = '$sock'
+# Tests create many throwaway databases, each with its own connection pool.
+max_connections = 300
+# Disposable development/test data: trade crash safety for speed.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+}
+
+pg_start() {
+    local initdb_log="$pg_dir/log/initdb.log"
+    mkdir -p "$pg_dir/log" "$pg_sock_dir"
+    if [[ $EUID -eq 0 ]]; then
+        id "$pg_os_user" >/dev/null 2>&1 || die "user $pg_os_user does not exist (it comes with the postgresql package)"
+        chown "$pg_os_user:" "$pg_dir" "$pg_dir/log" "$pg_sock_dir"
+        pg_ensure_reachable "$pg_dir"
+        pg_ensure_reachable "$pg_sock_dir"
+    fi
+    if [[ ! -f $pg_data/PG_VERSION ]]; then
+        log "initdb $pg_data"
+        if ! as_pg "$pg_bin/initdb" -D "$pg_data" -U postgres -E UTF8 --locale=C.UTF-8 \
+            --auth-local=trust --auth-host=scram-sha-256 </dev/null >"$initdb_log" 2>&1; then
+            tail -n 25 "$initdb_log" >&2
+            die "initdb failed (full output in $initdb_log)"
+        fi
+        printf "\ninclude_if_exists = 'booking-local.conf'\n" | as_pg tee -a "$pg_data/postgresql.conf" >/dev/null
+    fi
+    pg_write_conf
+    log "starting PostgreSQL on 127.0.0.1:$POSTGRES_PORT (data $pg_data)"
+    as_pg "$pg_bin/pg_ctl" start -D "$pg_data" -l "$pg_log" -w -t "$timeout_s" -s </dev/null >/dev/null 2>&1 9>&- ||
+        pg_fail "PostgreSQL did not start"
+}
+
+pg_stop() {
+    log "stopping PostgreSQL (pid $(pg_our_pid || echo '?'))"
+    as_pg "$pg_bin/pg_ctl" stop -D "$pg_data" -m fast -w -t "$timeout_s" -s </dev/null >/dev/null 2>&1 ||
+        pg_fail "pg_ctl stop failed"
+}
+
+pg_wait_ready() {
+    local deadline=$((SECONDS + timeout_s))
+    until "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$POSTGRES_PORT" -t 2; do
+        pg_our_pid >/dev/null || pg_fail "PostgreSQL is not running"
+        ((SECONDS < deadline)) || pg_fail "PostgreSQL not ready on 127.0.0.1:$POSTGRES_PORT after ${timeout_s}s"
+        sleep 0.3
+    done
+}
+
+# Role (LOGIN, CREATEDB, password from .env) and database owned by it; idempotent.
+pg_provision() {
+    (
+        export BOOKING_PG_PASSWORD="$POSTGRES_PASSWORD"
+        as_pg "$pg_bin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$pg_sock_dir" -p "$POSTGRES_PORT" -U postgres -d postgres \
+            -v role="$POSTGRES_USER" -v db="$POSTGRES_DB" >/dev/null <<'SQL'
+\getenv pw BOOKING_PG_PASSWORD
+SELECT format('CREATE ROLE %I LOGIN CREATEDB', :'role')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
+SELECT format('ALTER ROLE %I LOGIN CREATEDB PASSWORD %L', :'role', :'pw') \gexec
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
+SQL
+    ) || pg_fail "creating role $POSTGRES_USER / database $POSTGRES_DB failed"
+}
+
+pg_up() {
+    local port
+    if pg_our_pid >/dev/null; then
+        port="$(pg_our_port)"
+        if [[ $port != "$POSTGRES_PORT" ]]; then
+            log "our PostgreSQL listens on port $port but POSTGRES_PORT is $POSTGRES_PORT: restarting it"
+            pg_stop
+        fi
+    fi
+    if ! pg_our_pid >/dev/null; then
+        if port_listening "$POSTGRES_PORT"; then
+            if pg_app_ok; then
+                pg_adopted=1
+                log "port $POSTGRES_PORT: using a PostgreSQL not started by this checkout that accepts the .env credentials ($(port_owner "$POSTGRES_PORT"))"
+                return 0
+            fi
+            die "port $POSTGRES_PORT is in use by something else, which is not this checkout's PostgreSQL and does not accept the .env credentials ($(port_owner "$POSTGRES_PORT")). Stop it, or set another POSTGRES_PORT."
+        fi
+        pg_start
+    fi
+    pg_wait_ready
+    pg_provision
+    pg_app_ok || pg_fail "cannot log in as $POSTGRES_USER to database $POSTGRES_DB on 127.0.0.1:$POSTGRES_PORT"
+}
+
+pg_status() {
+    local pid
+    if pid="$(pg_our_pid)"; then
+        echo "postgres: running on 127.0.0.1:$(pg_our_port) (pid $pid, data ${pg_data#"$repo_root"/}, socket $pg_sock_dir)"
+    elif port_listening "$POSTGRES_PORT"; then
+        echo "postgres: port $POSTGRES_PORT is served by something not started by this checkout ($(port_owner "$POSTGRES_PORT"))"
+    else
+        echo "postgres: stopped (port $POSTGRES_PORT)"
+    fi
+}
+
+pg_down() {
+    if pg_our_pid >/dev/null; then
+        find_pg_bin || die "PostgreSQL binaries not found (set PG_BINDIR)"
+        pg_stop
+    else
+        log "PostgreSQL: not running (from this checkout)"
+    fi
+}
+
+# ---------------------------------------------------------------- RabbitMQ
+
+rmq_dir="$local_dir/rabbitmq"
+rmq_log_dir="$rmq_dir/log"
+rmq_node="booking-$RABBITMQ_PORT@localhost"
+rmq_dist_port=$((RABBITMQ_PORT + 20000))
+rmq_pid_file="$rmq_dir/$rmq_node.pid"
+rmq_bin="${RABBITMQ_BINDIR:-/usr/lib/rabbitmq/bin}"
+rmq_adopted=0
+rmq_launcher_pid=""
+
+# The environment of this node, for the server and the CLI tools alike. We call the scripts in
+# /usr/lib/rabbitmq/bin directly: Debian's /usr/sbin wrappers switch to the "rabbitmq" user with
+# HOME=/var/lib/rabbitmq. HOME=.local/rabbitmq gives server and CLI their own Erlang cookie.
+# Nothing is read from /etc/rabbitmq (env file, config, plugins: all under .local/rabbitmq).
+rmq_env=(
+    env -u XDG_CONFIG_HOME
+    HOME="$rmq_dir"
+    RABBITMQ_NODENAME="$rmq_node"
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    RABBITMQ_NODE_PORT="$RABBITMQ_PORT"
+    RABBITMQ_DIST_PORT="$rmq_dist_port"
+    RABBITMQ_CONF_ENV_FILE="$rmq_dir/rabbitmq-env.conf"
+    RABBITMQ_CONFIG_FILE="$rmq_dir/rabbitmq.conf"
+    RABBITMQ_ADVANCED_CONFIG_FILE="$rmq_dir/advanced.config"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$rmq_dir/enabled_plugins"
+    RABBITMQ_MNESIA_BASE="$rmq_dir/mnesia"
+    RABBITMQ_LOG_BASE="$rmq_log_dir"
+    RABBITMQ_PID_FILE="$rmq_pid_file"
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+    ERL_EPMD_ADDRESS=127.0.0.1
+    ERL_CRASH_DUMP="$rmq_log_dir/erl_crash.dump"
+)
+
+# rmq TOOL ARGS...: runs a RabbitMQ script (rabbitmqctl, rabbitmq-diagnostics, ...) for this node
+rmq() {
+    (cd "$rmq_dir" && exec "${rmq_env[@]}" "$rmq_bin/$1" "${@:2}")
+}
+
+# pid of this checkout's node, if it runs
+rmq_our_pid() {
+    local pid
+    [[ -r $rmq_pid_file ]] || return 1
+    pid="$(head -n 1 "$rmq_pid_file")"
+    # RabbitMQ 3.10 takes the node name from the environment, not from its command line.
+    [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/environ ]] || return 1
+    tr '\0' '\n' <"/proc/$pid/environ" | grep -qxF -- "RABBITMQ_NODENAME=$rmq_node" || return 1
+    printf '%s\n' "$pid"
+}
+
+urlencode() {
+    local LC_ALL=C s=$1 out="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c="${s:i:1}"
+        case $c in
+        [a-zA-Z0-9._~-]) out+="$c" ;;
+        *) printf -v c '%%%02X' "'$c" && out+="$c" ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+json_string() {
+    local s=$1
+    s="${s//\\/\\\\}"
+    s="${s//\"/\\\"}"
+    s="${s//$'\n'/\\n}"
+    s="${s//$'\r'/\\r}"
+    s="${s//$'\t'/\\t}"
+    printf '"%s"' "$s"
+}
+
+# Management API check, done with the .env user: it answers only if that user exists with that
+# password and the administrator tag, and shows its permissions on the vhost. ~20 ms.
+rmq_app_ok() {
+    local creds body
+    command -v curl >/dev/null 2>&1 || return 1
+    port_listening "$RABBITMQ_PORT" || return 1
+    creds="$RABBITMQ_USER:$RABBITMQ_PASSWORD"
+    creds="${creds//\\/\\\\}"
+    creds="${creds//\"/\\\"}"
+    body="$(printf 'user = "%s"\n' "$creds" | curl -sf -m 5 -K - \
+        "http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/api/permissions/$(urlencode "$RABBITMQ_VHOST")/$(urlencode "$RABBITMQ_USER")" 2>/dev/null)" ||
+        return 1
+    [[ $body == *'"configure":".*"'* && $body == *'"write":".*"'* && $body == *'"read":".*"'* ]]
+}
+
+rmq_fail() {
+    local startup="$rmq_log_dir/startup.log" node_log="$rmq_log_dir/$rmq_node.log"
+    log "error: $*"
+    if [[ -s $startup ]]; then
+        # The first error lines say what went wrong; the crash report after them rarely does.
+        log "errors in $startup (the server's console output):"
+        grep -m 20 -E 'error|Error|ERROR|FAILED' "$startup" >&2 || tail -n 25 "$startup" >&2
+    fi
+    if [[ -s $node_log ]]; then
+        log "last lines of $node_log:"
+        tail -n 25 "$node_log" >&2
+    fi
+    if [[ -s $rmq_log_dir/erl_crash.dump ]]; then
+        log "Erlang crash dump $rmq_log_dir/erl_crash.dump: $(grep -m 1 '^Slogan' "$rmq_log_dir/erl_crash.dump" || true)"
+    fi
+    exit 1
+}
+
+rmq_write_conf() {
+    cat >"$rmq_dir/rabbitmq.conf" <<EOF
+# Written by eng/infra.sh at every start: change .env, not this file.
+# AMQP listener and distribution port come from RABBITMQ_NODE_IP_ADDRESS/_NODE_PORT/_DIST_PORT.
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $RABBITMQ_MANAGEMENT_PORT
+log.console = false
+log.file.level = info
+EOF
+    echo '[rabbitmq_management].' >"$rmq_dir/enabled_plugins"
+}
+
+rmq_start() {
+    local cookie port
+    for port in "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$rmq_dist_port"; do
+        if port_listening "$port"; then
+            die "port $port (needed by RabbitMQ: AMQP $RABBITMQ_PORT, management $RABBITMQ_MANAGEMENT_PORT, distribution $rmq_dist_port) is in use by something that is not this checkout's RabbitMQ and does not accept the .env credentials ($(port_owner "$port")). Stop it, or set another RABBITMQ_PORT / RABBITMQ_MANAGEMENT_PORT."
+        fi
+    done
+    mkdir -p "$rmq_dir" "$rmq_log_dir" "$rmq_dir/mnesia"
+    chmod 700 "$rmq_dir"
+    if [[ ! -s $rmq_dir/.erlang.cookie ]]; then
+        cookie="$(head -c 48 /dev/urandom | base64 -w 0 | tr -dc 'A-Za-z0-9')"
+        (umask 077 && printf '%s' "${cookie:0:32}" >"$rmq_dir/.erlang.cookie")
+        chmod 400 "$rmq_dir/.erlang.cookie"
+    fi
+    rmq_write_conf
+    rm -f "$rmq_pid_file" "$rmq_log_dir/erl_crash.dump"
+    log "starting RabbitMQ node $rmq_node (AMQP 127.0.0.1:$RABBITMQ_PORT, management 127.0.0.1:$RABBITMQ_MANAGEMENT_PORT, data $rmq_dir)"
+    # Not `rabbitmq-server -detached`: that sends the boot output to /dev/null, so a failed boot
+    # (e.g. a config error) leaves only a crash dump. We run the server in the background in its
+    # own session instead (no terminal, so it outlives this script and ignores Ctrl+C), with that
+    # output in startup.log. Without job control the subshell is no process-group leader, so
+    # setsid does not fork: $! is the launcher, alive as long as the node is.
+    (cd "$rmq_dir" && exec setsid "${rmq_env[@]}" "$rmq_bin/rabbitmq-server") \
+        </dev/null >"$rmq_log_dir/startup.log" 2>&1 9>&- &
+    rmq_launcher_pid=$!
+}
+
+rmq_wait_ready() {
+    local deadline=$((SECONDS + timeout_s)) pid
+    until port_listening "$RABBITMQ_PORT" && port_listening "$RABBITMQ_MANAGEMENT_PORT"; do
+        if [[ -n $rmq_launcher_pid ]] && ! kill -0 "$rmq_launcher_pid" 2>/dev/null; then
+            rmq_fail "RabbitMQ node $rmq_node exited while starting"
+        fi
+        if [[ -s $rmq_pid_file ]] && ! rmq_our_pid >/dev/null; then
+            rmq_fail "RabbitMQ node $rmq_node exited while starting"
+        fi
+        ((SECONDS < deadline)) ||
+            rmq_fail "RabbitMQ not listening on 127.0.0.1:$RABBITMQ_PORT and :$RABBITMQ_MANAGEMENT_PORT after ${timeout_s}s"
+        sleep 0.5
+    done
+    pid="$(rmq_our_pid)" || rmq_fail "ports are up but no live pid in $rmq_pid_file"
+    rmq rabbitmqctl -n "$rmq_node" -q await_startup --timeout "$timeout_s" </dev/null >/dev/null 2>&1 ||
+        rmq_fail "rabbitmqctl await_startup failed for $rmq_node (pid $pid)"
+}
+
+# User (administrator tag, password from .env), vhost and full permissions, in one idempotent
+# definitions import (an upsert: it also resets the password).
+rmq_provision() {
+    local defs="$rmq_dir/.provision.json" out
+    (
+        umask 077
+        cat >"$defs" <<EOF
+{
+  "users": [{"name": $(json_string "$RABBITMQ_USER"), "password": $(json_string "$RABBITMQ_PASSWORD"), "tags": "administrator"}],
+  "vhosts": [{"name": $(json_string "$RABBITMQ_VHOST")}],
+  "permissions": [{"user": $(json_string "$RABBITMQ_USER"), "vhost": $(json_string "$RABBITMQ_VHOST"), "configure": ".*", "write": ".*", "read": ".*"}]
+}
+EOF
+    )
+    log "RabbitMQ: creating user $RABBITMQ_USER and vhost $RABBITMQ_VHOST"
+    if ! out="$(rmq rabbitmqctl -n "$rmq_node" -q import_definitions "$defs" </dev/null 2>&1)"; then
+        rm -f "$defs"
+        printf '%s\n' "$out" >&2
+        rmq_fail "rabbitmqctl import_definitions failed"
+    fi
+    rm -f "$defs"
+}
+
+rmq_up() {
+    local i
+    if ! rmq_our_pid >/dev/null; then
+        if port_listening "$RABBITMQ_PORT" && rmq_app_ok; then
+            rmq_adopted=1
+            log "port $RABBITMQ_PORT: using a RabbitMQ not started by this checkout that accepts the .env credentials ($(port_owner "$RABBITMQ_PORT"))"
+            return 0
+        fi
+        rmq_start
+        rmq_wait_ready
+    elif rmq_app_ok; then
+        return 0 # running and provisioned: the fast path
+    else
+        rmq_wait_ready
+    fi
+    rmq_app_ok || rmq_provision
+    # The permissions may take a moment to show in the management API after the import.
+    for ((i = 0; i < 20; i++)); do
+        rmq_app_ok && return 0
+        sleep 0.25
+    done
+    rmq_fail "the management API at http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT does not confirm user $RABBITMQ_USER on vhost $RABBITMQ_VHOST (if RABBITMQ_MANAGEMENT_PORT changed: eng/infra.sh down && eng/infra.sh up)"
+}
+
+rmq_status() {
+    local pid
+    if pid="$(rmq_our_pid)"; then
+        echo "rabbitmq: running node $rmq_node, AMQP 127.0.0.1:$RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (pid $pid, data ${rmq_dir#"$repo_root"/})"
+    elif port_listening "$RABBITMQ_PORT"; then
+        echo "rabbitmq: port $RABBITMQ_PORT is served by something not started by this checkout ($(port_owner "$RABBITMQ_PORT"))"
+    else
+        echo "rabbitmq: stopped (port $RABBITMQ_PORT)"
+    fi
+}
+
+rmq_down() {
+    local pid deadline
+    if ! pid="$(rmq_our_pid)"; then
+        log "RabbitMQ: not running (from this checkout)"
+        rm -f "$rmq_pid_file"
+        return 0
+    fi
+    log "stopping RabbitMQ node $rmq_node (pid $pid)"
+    # `rabbitmqctl stop PIDFILE` also waits for the process to exit.
+    if ! rmq rabbitmqctl -n "$rmq_node" -q stop "$rmq_pid_file" </dev/null >/dev/null 2>&1; then
+        warn "rabbitmqctl stop failed; sending SIGTERM to $pid"
+        kill -TERM "$pid" 2>/dev/null || true
+    fi
+    deadline=$((SECONDS + timeout_s))
+    while [[ -d /proc/$pid ]] && rmq_our_pid >/dev/null; do
+        ((SECONDS < deadline)) || die "RabbitMQ (pid $pid) did not stop within ${timeout_s}s"
+        sleep 0.3
+    done
+    rm -f "$rmq_pid_file"
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_up() {
+    local t0 took
+    t0="$(now_ms)"
+    take_lock
+    ensure_packages \
+        "postgresql:/usr/lib/postgresql/*/bin/initdb" \
+        "rabbitmq-server:$rmq_bin/rabbitmq-server" \
+        curl
+    find_pg_bin || die "PostgreSQL binaries not found under /usr/lib/postgresql (set PG_BINDIR)"
+    pg_up
+    rmq_up
+    took="$(($(now_ms) - t0))"
+    log "up in $((took / 1000)).$((took % 1000 / 100))s:" \
+        "PostgreSQL 127.0.0.1:$POSTGRES_PORT db=$POSTGRES_DB user=$POSTGRES_USER$( ((pg_adopted)) && echo ' (not ours)')" \
+        "| RabbitMQ amqp://127.0.0.1:$RABBITMQ_PORT vhost=$RABBITMQ_VHOST user=$RABBITMQ_USER, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT$( ((rmq_adopted)) && echo ' (not ours)')" \
+        "| passwords in .env"
+}
+
+cmd_status() {
+    pg_status
+    rmq_status
+}
+
+cmd_down() {
+    take_lock
+    pg_down
+    rmq_down
+    log "down (data kept in ${local_dir#"$repo_root"/})"
+}
+
+case $1 in
+up) cmd_up ;;
+down) cmd_down ;;
+status) cmd_status ;;
+*) usage ;;
+esac

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Runs the system locally: local NuGet source, private PostgreSQL and RabbitMQ (eng/infra.sh up),
+# one Release build of the solution, then the services in the background until Ctrl+C (or until
+# one of them exits); they are stopped together. The infrastructure keeps running
+# (eng/infra.sh down stops it).
+set -euo pipefail
+
+LOG_TAG=run
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+"$repo_root/eng/bootstrap.sh"
+"$repo_root/eng/infra.sh" up
+load_env "$repo_root/.env"
+require_env INVENTORY_PORT POSTGRES_PORT POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD
+export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}" DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
+
+# Build once, so that the services below start with --no-build instead of building concurrently.
+log "dotnet build -c Release"
+dotnet build "$repo_root/BookingSystem.sln" -c Release -nologo -v quiet
+
+# Each service runs in its own session/process group (setsid; without job control the background
+# child is no group leader, so setsid does not fork and $! is the group id). Stopping the group
+# also stops the app process that `dotnet run` starts, and Ctrl+C reaches only this script.
+service_names=()
+service_pids=()
+
+start_service() { # NAME COMMAND...
+    local name=$1
+    shift
+    setsid "$@" </dev/null &
+    service_names+=("$name")
+    service_pids+=("$!")
+    log "started $name (pid $!)"
+}
+
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+stop_services() {
+    local i pid deadline
+    trap - INT TERM EXIT
+    for i in "${!service_pids[@]}"; do
+        pid=${service_pids[i]}
+        if kill -0 "$pid" 2>/dev/null; then
+            log "stopping ${service_names[i]} (pid $pid)"
+            kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+        fi
+    done
+    deadline=$((SECONDS + 15))
+    for pid in "${service_pids[@]}"; do
+        while kill -0 -- "-$pid" 2>/dev/null && ((SECONDS < deadline)); do
+            sleep 0.2
+        done
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    done
+}
+trap stop_services EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Bearer-token validation settings from .env (the services refuse to start without a key).
+jwt_env=()
+if [[ -n ${JWT_SIGNING_KEY:-} ]]; then jwt_env+=("Jwt__SigningKey=$JWT_SIGNING_KEY"); fi
+if [[ -n ${JWT_ISSUER:-} ]]; then jwt_env+=("Jwt__Issuer=$JWT_ISSUER"); fi
+if [[ -n ${JWT_AUDIENCE:-} ]]; then jwt_env+=("Jwt__Audience=$JWT_AUDIENCE"); fi
+
+inventory_url="http://127.0.0.1:$INVENTORY_PORT"
+start_service inventory env \
+    ASPNETCORE_ENVIRONMENT=Development \
+    ASPNETCORE_URLS="$inventory_url" \
+    ConnectionStrings__Inventory="Host=127.0.0.1;Port=$POSTGRES_PORT;Database=$POSTGRES_DB;Username=$POSTGRES_USER;Password=$POSTGRES_PASSWORD" \
+    "${jwt_env[@]}" \
+    dotnet run --project "$repo_root/src/InventoryService" -c Release --no-build --no-launch-profile
+
+# The gateway will go here, e.g.:
+# start_service gateway env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${jwt_env[@]}" ... \
+#     dotnet run --project "$repo_root/src/Gateway" -c Release --no-build --no-launch-profile
+
+log "InventoryService: $inventory_url/api/inventory"
+log "                  $inventory_url/openapi/v1.json"
+log "                  $inventory_url/health/ready"
+log "Ctrl+C stops the services (the infrastructure keeps running: eng/infra.sh down)"
+
+# Until Ctrl+C or until any service exits; then the EXIT trap stops the others.
+rc=0
+wait -n || rc=$?
+for i in "${!service_pids[@]}"; do
+    if ! kill -0 "${service_pids[i]}" 2>/dev/null; then
+        log "${service_names[i]} exited (status $rc); stopping the others"
+    fi
+done
+exit "$rc"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: local NuGet source (eng/bootstrap.sh), private PostgreSQL and
+# RabbitMQ (eng/infra.sh up, left running afterwards unless TEST_INFRA_DOWN=1), then
+# `dotnet test` of the solution with the .env settings exported. Extra arguments go to
+# `dotnet test`, e.g. eng/test.sh --filter "FullyQualifiedName~Reservations".
+# Exits with dotnet test's exit code.
+set -euo pipefail
+
+LOG_TAG="test"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+started=$SECONDS
+
+"$repo_root/eng/bootstrap.sh"
+"$repo_root/eng/infra.sh" up
+load_env "$repo_root/.env" # exported: the test processes read POSTGRES_*, RABBITMQ_*, ...
+export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}" DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
+
+mkdir -p "$repo_root/.local"
+output="$repo_root/.local/test-output.log"
+rc=0
+dotnet test "$repo_root/BookingSystem.sln" -c Release --logger "console;verbosity=normal" "$@" | tee "$output" ||
+    rc=${PIPESTATUS[0]}
+
+if [[ ${TEST_INFRA_DOWN:-0} == 1 ]]; then
+    "$repo_root/eng/infra.sh" down || warn "eng/infra.sh down failed"
+fi
+
+echo "eng/test.sh: finished in $((SECONDS - started)) s (dotnet test exit code $rc)"
+# One plain tally line over all test assemblies, from the console logger's per-assembly results:
+# the normal-verbosity block ("Total tests: 57" / "Passed: 56" / "Failed: 1" / "Skipped: 0") or,
+# failing that, the minimal one ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12").
+awk '
+    /^ *Total tests: +[0-9]+/ { block = 1; blocks = 1; next }
+    block && /^ *Passed: +[0-9]+ *$/  { bp += $2 }
+    block && /^ *Failed: +[0-9]+ *$/  { bf += $2 }
+    block && /^ *Skipped: +[0-9]+ *$/ { bs += $2 }
+    /^ *Total time:/ { block = 0 }
+    /(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
+        line = $0; sub(/.*Failed: +/, "", line);  mf += line + 0
+        line = $0; sub(/.*Passed: +/, "", line);  mp += line + 0
+        line = $0; sub(/.*Skipped: +/, "", line); ms += line + 0
+        minimal = 1
+    }
+    END {
+        if (blocks) printf "tests: %d passed, %d failed, %d skipped\n", bp, bf, bs
+        else if (minimal) printf "tests: %d passed, %d failed, %d skipped\n", mp, mf, ms
+    }
+' "$output"
+exit "$rc"
