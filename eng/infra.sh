@@ -6,6 +6,7 @@
 #                        when already running
 #   eng/infra.sh down    stop what this checkout started; the data stays in .local/
 #   eng/infra.sh status  show what runs where
+#   eng/infra.sh rabbitmqctl ARGS...  rabbitmqctl for this checkout's node
 #
 # Settings come from .env; variables already in the environment win. Ports:
 #   PostgreSQL  127.0.0.1:$POSTGRES_PORT              data .local/pg
@@ -21,10 +22,10 @@ LOG_TAG=infra
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-    echo "usage: eng/infra.sh up|down|status" >&2
+    echo "usage: eng/infra.sh up|down|status|rabbitmqctl ARGS..." >&2
     exit 2
 }
-[[ $# -eq 1 ]] || usage
+[[ $# -ge 1 ]] || usage
 
 load_env "$repo_root/.env"
 require_env POSTGRES_PORT POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB \
@@ -519,9 +520,17 @@ cmd_down() {
     log "down (data kept in ${local_dir#"$repo_root"/})"
 }
 
+# Runs rabbitmqctl against this checkout's node, e.g. `eng/infra.sh rabbitmqctl list_queues -p booking`.
+# The broker-restart test uses it for stop_app/start_app.
+cmd_rabbitmqctl() {
+    rmq_our_pid >/dev/null || die "RabbitMQ node $rmq_node is not running from this checkout (run eng/infra.sh up)"
+    rmq rabbitmqctl -n "$rmq_node" "$@"
+}
+
 case $1 in
-up) cmd_up ;;
-down) cmd_down ;;
-status) cmd_status ;;
+up) [[ $# -eq 1 ]] || usage; cmd_up ;;
+down) [[ $# -eq 1 ]] || usage; cmd_down ;;
+status) [[ $# -eq 1 ]] || usage; cmd_status ;;
+rabbitmqctl) cmd_rabbitmqctl "${@:2}" ;;
 *) usage ;;
 esac

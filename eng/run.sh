@@ -12,7 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$repo_root/eng/bootstrap.sh"
 "$repo_root/eng/infra.sh" up
 load_env "$repo_root/.env"
-require_env INVENTORY_PORT POSTGRES_PORT POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD
+require_env INVENTORY_PORT GATEWAY_PORT POSTGRES_PORT POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD \
+    RABBITMQ_PORT RABBITMQ_VHOST RABBITMQ_USER RABBITMQ_PASSWORD JWT_SIGNING_KEY
 export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}" DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
 
 # Build once, so that the services below start with --no-build instead of building concurrently.
@@ -38,6 +39,9 @@ start_service() { # NAME COMMAND...
 stop_services() {
     local i pid deadline
     trap - INT TERM EXIT
+    # Stopping must finish even when our output is gone (e.g. `eng/run.sh | tee log` and Ctrl+C killed tee).
+    trap '' PIPE
+    set +e
     for i in "${!service_pids[@]}"; do
         pid=${service_pids[i]}
         if kill -0 "$pid" 2>/dev/null; then
@@ -57,6 +61,16 @@ trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+wait_ready() { # NAME URL: until URL answers 2xx; dies if the service exits or after 120 s
+    local name=$1 url=$2 i pid=${service_pids[-1]}
+    for ((i = 0; i < 600; i++)); do
+        curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || die "$name exited before $url answered"
+        sleep 0.2
+    done
+    die "$name: $url did not answer within 120 s"
+}
+
 # Bearer-token validation settings from .env (the services refuse to start without a key).
 jwt_env=()
 if [[ -n ${JWT_SIGNING_KEY:-} ]]; then jwt_env+=("Jwt__SigningKey=$JWT_SIGNING_KEY"); fi
@@ -68,16 +82,33 @@ start_service inventory env \
     ASPNETCORE_ENVIRONMENT=Development \
     ASPNETCORE_URLS="$inventory_url" \
     ConnectionStrings__Inventory="Host=127.0.0.1;Port=$POSTGRES_PORT;Database=$POSTGRES_DB;Username=$POSTGRES_USER;Password=$POSTGRES_PASSWORD" \
+    RabbitMq__Host=127.0.0.1 \
+    RabbitMq__Port="$RABBITMQ_PORT" \
+    RabbitMq__VirtualHost="$RABBITMQ_VHOST" \
+    RabbitMq__UserName="$RABBITMQ_USER" \
+    RabbitMq__Password="$RABBITMQ_PASSWORD" \
     "${jwt_env[@]}" \
     dotnet run --project "$repo_root/src/InventoryService" -c Release --no-build --no-launch-profile
+# The gateway probes the service's readiness; starting it once the service is ready avoids a first
+# "unhealthy" verdict while the database is migrated and seeded.
+wait_ready inventory "$inventory_url/health/ready"
 
-# The gateway will go here, e.g.:
-# start_service gateway env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${jwt_env[@]}" ... \
-#     dotnet run --project "$repo_root/src/Gateway" -c Release --no-build --no-launch-profile
+# The one public entry point: JWT validation, per-route policies, rate limits, correlation ids.
+gateway_url="http://localhost:$GATEWAY_PORT"
+start_service gateway env \
+    ASPNETCORE_ENVIRONMENT=Development \
+    ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" \
+    ReverseProxy__Clusters__inventory__Destinations__primary__Address="$inventory_url/" \
+    "${jwt_env[@]}" \
+    dotnet run --project "$repo_root/src/ApiGateway" -c Release --no-build --no-launch-profile
+wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health"
 
-log "InventoryService: $inventory_url/api/inventory"
-log "                  $inventory_url/openapi/v1.json"
-log "                  $inventory_url/health/ready"
+log "Gateway (use this): $gateway_url/api/inventory"
+log "                    $gateway_url/health"
+log "                    tokens: dotnet run --project src/Cli -- token --user alice [--admin]"
+log "InventoryService:   $inventory_url/api/inventory (direct; validates the same tokens)"
+log "                    $inventory_url/openapi/v1.json"
+log "                    $inventory_url/health/ready"
 log "Ctrl+C stops the services (the infrastructure keeps running: eng/infra.sh down)"
 
 # Until Ctrl+C or until any service exits; then the EXIT trap stops the others.

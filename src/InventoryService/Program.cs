@@ -1,5 +1,6 @@
 using BookingSystem.InventoryService.Api;
 using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Messaging;
 using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Reservations;
 
@@ -7,7 +8,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddObservability();
 builder.AddInventoryData();
 builder.AddReservations();
+builder.AddMessaging();
 builder.AddInventoryApi();
+builder.AddInventoryAuth();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();

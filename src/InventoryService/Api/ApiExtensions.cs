@@ -3,6 +3,7 @@ using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Reservations;
 using BookingSystem.InventoryService.Stock;
+using BookingSystem.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -30,6 +31,8 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationId>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 
@@ -38,8 +41,8 @@ public static class ApiExtensions
         var inventory = endpoints.MapGroup("/api/inventory").WithTags("Inventory");
         // Three audiences, kept apart so authorization policies can be attached per group.
         inventory.MapGroup("").MapStockPublicApi();
-        inventory.MapGroup("").MapReservationsApi();
-        inventory.MapGroup("").MapStockAdminApi();
+        inventory.MapGroup("").MapReservationsApi().RequireAuthorization(InventoryPolicies.User);
+        inventory.MapGroup("").MapStockAdminApi().RequireAuthorization(InventoryPolicies.Admin);
 
         endpoints.MapOpenApi();
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

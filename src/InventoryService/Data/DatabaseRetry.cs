@@ -43,7 +43,7 @@ public sealed class DatabaseRetry
         NpgsqlException npgsql => npgsql.IsTransient,
         DbUpdateException { InnerException: { } inner } => IsTransient(inner),
         InvalidOperationException { InnerException: { } inner } => IsTransient(inner),
-        TimeoutException => true,
+        TimeoutException or TransientConflictException => true,
         _ => false,
     };
 
@@ -51,3 +51,7 @@ public sealed class DatabaseRetry
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
         && string.Equals(pg.ConstraintName, constraintName, StringComparison.Ordinal);
 }
+
+/// <summary>A unique-key race another transaction won; running the unit of work again sees the winner's row.</summary>
+public sealed class TransientConflictException(Exception innerException)
+    : Exception("A concurrent transaction inserted the same key; retrying.", innerException);

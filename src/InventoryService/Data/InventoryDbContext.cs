@@ -1,3 +1,4 @@
+using BookingSystem.InventoryService.Messaging;
 using BookingSystem.InventoryService.Reservations;
 using BookingSystem.InventoryService.Stock;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,12 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
     public DbSet<ReservationLine> ReservationLines => Set<ReservationLine>();
 
     public DbSet<StockAdjustment> StockAdjustments => Set<StockAdjustment>();
+
+    public DbSet<PaymentOutcome> PaymentOutcomes => Set<PaymentOutcome>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,6 +44,7 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             item.Property(i => i.Reserved).HasColumnName("reserved");
             item.Property(i => i.Available).HasColumnName("available").HasComputedColumnSql("total - reserved", stored: true);
             item.Property(i => i.LowStockThreshold).HasColumnName("low_stock_threshold");
+            item.Property(i => i.LowStockAlerted).HasColumnName("low_stock_alerted").HasDefaultValue(false);
             item.Property(i => i.Version).IsRowVersion();
             item.Property(i => i.CreatedAt).HasColumnName("created_at");
             item.Property(i => i.UpdatedAt).HasColumnName("updated_at");
@@ -88,6 +96,48 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             adjustment.Property(a => a.OccurredAt).HasColumnName("occurred_at");
             adjustment.Property(a => a.TotalAfter).HasColumnName("total_after");
             adjustment.HasOne<InventoryItem>().WithMany().HasForeignKey(a => a.ItemId).HasPrincipalKey(i => i.ItemId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<PaymentOutcome>(outcome =>
+        {
+            outcome.ToTable("payment_outcomes");
+            outcome.HasKey(o => o.BookingId);
+            outcome.Property(o => o.BookingId).HasColumnName("booking_id").HasMaxLength(KeyMaxLength);
+            outcome.Property(o => o.Result).HasColumnName("result").HasConversion<string>().HasMaxLength(16);
+            outcome.Property(o => o.EventId).HasColumnName("event_id").HasMaxLength(KeyMaxLength);
+            outcome.Property(o => o.CorrelationId).HasColumnName("correlation_id").HasMaxLength(KeyMaxLength);
+            outcome.Property(o => o.ReceivedAt).HasColumnName("received_at");
+            outcome.Property(o => o.AppliedAt).HasColumnName("applied_at");
+        });
+
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.ToTable("outbox_messages");
+            message.HasKey(m => m.Id);
+            message.Property(m => m.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            message.Property(m => m.EventId).HasColumnName("event_id").HasMaxLength(KeyMaxLength);
+            message.HasIndex(m => m.EventId).IsUnique();
+            message.Property(m => m.EventType).HasColumnName("event_type").HasMaxLength(KeyMaxLength);
+            message.Property(m => m.RoutingKey).HasColumnName("routing_key").HasMaxLength(KeyMaxLength);
+            message.Property(m => m.CorrelationId).HasColumnName("correlation_id").HasMaxLength(KeyMaxLength);
+            message.Property(m => m.CausationId).HasColumnName("causation_id").HasMaxLength(KeyMaxLength);
+            message.Property(m => m.Payload).HasColumnName("payload");
+            message.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(KeyMaxLength * 2);
+            message.Property(m => m.OccurredAt).HasColumnName("occurred_at");
+            message.Property(m => m.SentAt).HasColumnName("sent_at");
+            // The dispatcher's query: unsent rows in order.
+            message.HasIndex(m => m.Id).HasDatabaseName("IX_outbox_messages_unsent").HasFilter("sent_at IS NULL");
+            message.Property(m => m.Attempts).HasColumnName("attempts");
+            message.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(1000);
+        });
+
+        modelBuilder.Entity<InboxMessage>(message =>
+        {
+            message.ToTable("inbox_messages");
+            message.HasKey(m => new { m.Consumer, m.EventId });
+            message.Property(m => m.Consumer).HasColumnName("consumer").HasMaxLength(KeyMaxLength * 2);
+            message.Property(m => m.EventId).HasColumnName("event_id").HasMaxLength(KeyMaxLength);
+            message.Property(m => m.ProcessedAt).HasColumnName("processed_at");
         });
     }
 }

@@ -19,4 +19,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Expiry sweep failed; the next run retries")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Repeated {Action} for booking {BookingId} ignored: already {Status}")]
+    public static partial void TransitionRepeated(ILogger logger, string bookingId, ReservationStatus status, ReservationAction action);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Payment outcome {Result} for booking {BookingId} ignored: {EarlierResult} was already received in event {EarlierEventId}")]
+    public static partial void PaymentOutcomeIgnored(ILogger logger, string bookingId, PaymentResult result, PaymentResult earlierResult, string earlierEventId);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Payment outcome {Result} for booking {BookingId} arrived before the booking; remembered")]
+    public static partial void PaymentOutcomeRemembered(ILogger logger, string bookingId, PaymentResult result);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Payment succeeded for booking {BookingId} whose hold is {Status} and the stock is gone; published a HoldExpired failure for a refund")]
+    public static partial void RetakeFailed(ILogger logger, string bookingId, ReservationStatus status);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Event {EventId} was already processed by {Consumer}; skipped")]
+    public static partial void DuplicateEvent(ILogger logger, string eventId, string consumer);
 }

@@ -1,4 +1,6 @@
+using BookingSystem.Contracts;
 using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Messaging;
 using BookingSystem.InventoryService.Stock;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -7,11 +9,14 @@ namespace BookingSystem.InventoryService.Reservations;
 
 /// <summary>
 /// The reservation rules against PostgreSQL. Every operation is one transaction that locks the item rows it
-/// changes with <c>SELECT ... FOR UPDATE</c> in item-id order (so multi-item bookings cannot deadlock each other)
-/// and is retried as a whole on transient errors.
+/// changes with <c>SELECT ... FOR UPDATE</c> in item-id order (so multi-item bookings cannot deadlock each other),
+/// records the consumed event in the inbox and the outgoing events in the outbox, and is retried as a whole on
+/// transient errors.
 /// </summary>
 public sealed class ReservationService(
     InventoryDbContext db,
+    Outbox outbox,
+    OutboxSignal outboxSignal,
     DatabaseRetry retry,
     TimeProvider time,
     IOptions<ReservationOptions> options,
@@ -22,57 +27,57 @@ public sealed class ReservationService(
     public Task<Reservation?> FindAsync(string bookingId, CancellationToken cancellationToken) =>
         db.Reservations.AsNoTracking().Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == bookingId, cancellationToken);
 
-    public async Task<ReserveResult> ReserveAsync(ReserveCommand command, CancellationToken cancellationToken) =>
-        await retry.ExecuteAsync(async ct =>
+    /// <summary>
+    /// Reserves all lines or nothing. A booking that already has a reservation gets it back unchanged. A payment
+    /// outcome that arrived before the booking is applied at once.
+    /// </summary>
+    public Task<ReserveResult> ReserveAsync(ReserveCommand command, CancellationToken cancellationToken) =>
+        ReserveAsync(command, origin: null, cancellationToken);
+
+    public async Task<ReserveResult> ReserveAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken cancellationToken) =>
+        await InTransactionAsync(origin, ReserveResult.Duplicate, async ct =>
         {
-            db.ChangeTracker.Clear();
-            var existing = await FindAsync(command.BookingId, ct);
+            var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == command.BookingId, ct);
             if (existing is not null)
             {
                 return ReserveResult.Reserved(existing, created: false);
             }
 
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = time.GetUtcNow();
+            var payment = await LockPaymentOutcomeAsync(command.BookingId, ct);
             var items = await LockItemsAsync(command.Lines.Select(l => l.ItemId), ct);
             var lines = Availability.Evaluate(command.Lines, items);
+            var reservation = NewReservation(command, now);
+            if (payment is { Result: PaymentResult.Failed } && lines.All(l => l.Reason != ShortfallReason.UnknownItem))
+            {
+                // Payment failed before the booking arrived: hold nothing, and say so.
+                reservation.Status = ReservationStatus.Released;
+                reservation.ReleasedAt = now;
+                reservation.ReleaseReason = ReleaseReason.PaymentFailed;
+                payment.AppliedAt = now;
+                db.Reservations.Add(reservation);
+                outbox.Released(reservation, origin?.EventId);
+                Log.Transitioned(logger, command.BookingId, ReservationStatus.Reserved, ReservationStatus.Released);
+                return ReserveResult.Reserved(reservation, created: true);
+            }
+
             if (lines.Any(l => !l.IsAvailable))
             {
+                var rejected = ReserveResult.Rejected(lines);
+                var reason = rejected.Outcome == ReserveOutcome.UnknownItems ? ReservationFailureReasons.UnknownItem : ReservationFailureReasons.InsufficientStock;
+                outbox.ReservationFailed(command.BookingId, reason, lines, command.CorrelationId, origin?.EventId);
+                payment?.AppliedAt = now;
                 Log.ReservationRejected(logger, command.BookingId, lines.Count(l => !l.IsAvailable));
-                return ReserveResult.Rejected(lines);
+                return rejected;
             }
 
-            var now = time.GetUtcNow();
-            foreach (var line in command.Lines)
-            {
-                var item = items[line.ItemId];
-                item.Reserved += line.Quantity;
-                item.UpdatedAt = now;
-            }
-
-            var reservation = new Reservation
-            {
-                Id = Guid.CreateVersion7(now),
-                BookingId = command.BookingId,
-                UserId = command.UserId,
-                Status = ReservationStatus.Reserved,
-                CreatedAt = now,
-                ExpiresAt = now + (command.Hold ?? options.Value.DefaultHold),
-                CorrelationId = command.CorrelationId,
-                Lines = command.Lines.Select(l => new ReservationLine { ItemId = l.ItemId, Quantity = l.Quantity }).ToList(),
-            };
+            TakeStock(reservation, items, now, origin);
             db.Reservations.Add(reservation);
-            try
+            outbox.Reserved(reservation, origin?.EventId);
+            if (payment is { Result: PaymentResult.Succeeded })
             {
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-            }
-            catch (DbUpdateException e) when (DatabaseRetry.IsUniqueViolation(e, BookingIdIndex))
-            {
-                // The same booking raced us with other items (same items would have waited on our row locks).
-                await transaction.RollbackAsync(ct);
-                db.ChangeTracker.Clear();
-                var winner = await FindAsync(command.BookingId, ct);
-                return ReserveResult.Reserved(winner!, created: false);
+                Apply(reservation, ReservationAction.Confirm, reason: null, items, now, origin);
+                payment.AppliedAt = now;
             }
 
             Log.Reserved(logger, command.BookingId, reservation.Lines.Count, reservation.ExpiresAt);
@@ -86,15 +91,58 @@ public sealed class ReservationService(
         TransitionAsync(bookingId, ReservationAction.Release, reason, cancellationToken);
 
     /// <summary>
+    /// Applies a payment outcome from the payment service. Success confirms the hold (or, after expiry, takes the
+    /// stock again if it can, else publishes a <see cref="ReservationFailureReasons.HoldExpired"/> failure so the
+    /// booking side refunds); failure releases it. Only the first outcome per booking counts.
+    /// </summary>
+    public async Task<PaymentHandling> ApplyPaymentAsync(string bookingId, PaymentResult result, MessageOrigin origin, CancellationToken cancellationToken) =>
+        await InTransactionAsync(origin, PaymentHandling.Duplicate, async ct =>
+        {
+            var now = time.GetUtcNow();
+            var earlier = await LockPaymentOutcomeAsync(bookingId, ct);
+            if (earlier is not null)
+            {
+                Log.PaymentOutcomeIgnored(logger, bookingId, result, earlier.Result, earlier.EventId);
+                return PaymentHandling.Ignored;
+            }
+
+            var payment = new PaymentOutcome
+            {
+                BookingId = bookingId, Result = result, EventId = origin.EventId, CorrelationId = origin.CorrelationId, ReceivedAt = now,
+            };
+            db.PaymentOutcomes.Add(payment);
+            var reservation = await LockReservationAsync(bookingId, ct);
+            if (reservation is null)
+            {
+                Log.PaymentOutcomeRemembered(logger, bookingId, result);
+                return PaymentHandling.Remembered;
+            }
+
+            payment.AppliedAt = now;
+            if (result == PaymentResult.Failed)
+            {
+                await TransitionLockedAsync(reservation, ReservationAction.Release, ReleaseReason.PaymentFailed, origin, ct);
+                return PaymentHandling.Applied;
+            }
+
+            if (reservation.Status is ReservationStatus.Expired or ReservationStatus.Released)
+            {
+                await RetakeAfterPaymentAsync(reservation, now, origin, ct);
+                return PaymentHandling.Applied;
+            }
+
+            await TransitionLockedAsync(reservation, ReservationAction.Confirm, reason: null, origin, ct);
+            return PaymentHandling.Applied;
+        }, cancellationToken);
+
+    /// <summary>
     /// Expires up to <paramref name="batchSize"/> holds whose deadline has passed. Rows another instance is
     /// working on are skipped (<c>SKIP LOCKED</c>), so several sweepers can run at once. Returns how many expired.
     /// </summary>
     public async Task<int> ExpireDueAsync(int batchSize, CancellationToken cancellationToken) =>
-        await retry.ExecuteAsync(async ct =>
+        await InTransactionAsync(origin: null, 0, async ct =>
         {
-            db.ChangeTracker.Clear();
             var now = time.GetUtcNow();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var due = await db.Reservations
                 .FromSql($"""
                     SELECT *, xmin FROM reservations
@@ -114,13 +162,7 @@ public sealed class ReservationService(
             var items = await LockItemsAsync(due.SelectMany(r => r.Lines).Select(l => l.ItemId), ct);
             foreach (var reservation in due)
             {
-                Apply(reservation, ReservationAction.Expire, ReleaseReason.Expired, items, now);
-            }
-
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            foreach (var reservation in due)
-            {
+                Apply(reservation, ReservationAction.Expire, ReleaseReason.Expired, items, now, origin: null);
                 Log.Transitioned(logger, reservation.BookingId, ReservationStatus.Reserved, reservation.Status);
             }
 
@@ -129,66 +171,166 @@ public sealed class ReservationService(
 
     private async Task<TransitionResult> TransitionAsync(
         string bookingId, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>
-        await retry.ExecuteAsync(async ct =>
+        await InTransactionAsync(origin: null, new TransitionResult(TransitionOutcome.AlreadyDone, null), async ct =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var reservation = await db.Reservations
-                .FromSql($"SELECT *, xmin FROM reservations WHERE booking_id = {bookingId} FOR UPDATE")
-                .SingleOrDefaultAsync(ct);
-            if (reservation is null)
-            {
-                return new TransitionResult(TransitionOutcome.NotFound, null);
-            }
-
-            await db.Entry(reservation).Collection(r => r.Lines).LoadAsync(ct);
-
-            var from = reservation.Status;
-            switch (ReservationTransitions.Decide(from, action, reason))
-            {
-                case TransitionDecision.AlreadyDone:
-                    return new TransitionResult(TransitionOutcome.AlreadyDone, reservation);
-                case TransitionDecision.Refused:
-                    Log.TransitionRefused(logger, bookingId, from, action);
-                    return new TransitionResult(TransitionOutcome.Refused, reservation, ReservationTransitions.Explain(from, action, reason));
-            }
-
-            var items = ReservationTransitions.HoldsStock(ReservationTransitions.Target(action))
-                ? new Dictionary<string, InventoryItem>()
-                : await LockItemsAsync(reservation.Lines.Select(l => l.ItemId), ct);
-            Apply(reservation, action, reason, items, time.GetUtcNow());
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            Log.Transitioned(logger, bookingId, from, reservation.Status);
-            return new TransitionResult(TransitionOutcome.Applied, reservation);
+            var reservation = await LockReservationAsync(bookingId, ct);
+            return reservation is null
+                ? new TransitionResult(TransitionOutcome.NotFound, null)
+                : await TransitionLockedAsync(reservation, action, reason, origin: null, ct);
         }, cancellationToken);
 
-    /// <summary>Moves a locked reservation to the action's target status; gives its stock back when it stops holding.</summary>
-    private static void Apply(
+    private async Task<TransitionResult> TransitionLockedAsync(
+        Reservation reservation, ReservationAction action, ReleaseReason? reason, MessageOrigin? origin, CancellationToken ct)
+    {
+        var from = reservation.Status;
+        switch (ReservationTransitions.Decide(from, action, reason))
+        {
+            case TransitionDecision.AlreadyDone:
+                Log.TransitionRepeated(logger, reservation.BookingId, from, action);
+                return new TransitionResult(TransitionOutcome.AlreadyDone, reservation);
+            case TransitionDecision.Refused:
+                Log.TransitionRefused(logger, reservation.BookingId, from, action);
+                return new TransitionResult(TransitionOutcome.Refused, reservation, ReservationTransitions.Explain(from, action, reason));
+        }
+
+        var items = ReservationTransitions.HoldsStock(ReservationTransitions.Target(action))
+            ? []
+            : await LockItemsAsync(reservation.Lines.Select(l => l.ItemId), ct);
+        Apply(reservation, action, reason, items, time.GetUtcNow(), origin);
+        Log.Transitioned(logger, reservation.BookingId, from, reservation.Status);
+        return new TransitionResult(TransitionOutcome.Applied, reservation);
+    }
+
+    /// <summary>Payment arrived after the hold ended: take the stock again if it is there, else tell the booking side.</summary>
+    private async Task RetakeAfterPaymentAsync(Reservation reservation, DateTimeOffset now, MessageOrigin origin, CancellationToken ct)
+    {
+        var requested = reservation.Lines.Select(l => new RequestedLine(l.ItemId, l.Quantity)).ToList();
+        var items = await LockItemsAsync(requested.Select(l => l.ItemId), ct);
+        var lines = Availability.Evaluate(requested, items);
+        if (lines.Any(l => !l.IsAvailable))
+        {
+            outbox.ReservationFailed(reservation.BookingId, ReservationFailureReasons.HoldExpired, lines, reservation.CorrelationId, origin.EventId);
+            Log.RetakeFailed(logger, reservation.BookingId, reservation.Status);
+            return;
+        }
+
+        var from = reservation.Status;
+        TakeStock(reservation, items, now, origin);
+        reservation.ReleasedAt = null;
+        reservation.ReleaseReason = null;
+        reservation.Status = ReservationStatus.Confirmed;
+        reservation.ConfirmedAt = now;
+        outbox.Confirmed(reservation, origin.EventId);
+        Log.Transitioned(logger, reservation.BookingId, from, reservation.Status);
+    }
+
+    /// <summary>Moves a locked reservation to the action's target status, gives its stock back when it stops holding, and records the event.</summary>
+    private void Apply(
         Reservation reservation, ReservationAction action, ReleaseReason? reason,
-        IReadOnlyDictionary<string, InventoryItem> lockedItems, DateTimeOffset now)
+        IReadOnlyDictionary<string, InventoryItem> lockedItems, DateTimeOffset now, MessageOrigin? origin)
     {
         var target = ReservationTransitions.Target(action);
         if (ReservationTransitions.HoldsStock(reservation.Status) && !ReservationTransitions.HoldsStock(target))
         {
             foreach (var line in reservation.Lines)
             {
-                var item = lockedItems[line.ItemId];
-                item.Reserved -= line.Quantity;
-                item.UpdatedAt = now;
+                ChangeReserved(lockedItems[line.ItemId], -line.Quantity, now, reservation.CorrelationId, origin);
             }
 
             reservation.ReleasedAt = now;
             reservation.ReleaseReason = reason;
         }
 
+        reservation.Status = target;
         if (target == ReservationStatus.Confirmed)
         {
             reservation.ConfirmedAt = now;
+            outbox.Confirmed(reservation, origin?.EventId);
+        }
+        else
+        {
+            outbox.Released(reservation, origin?.EventId);
+        }
+    }
+
+    private void TakeStock(Reservation reservation, IReadOnlyDictionary<string, InventoryItem> lockedItems, DateTimeOffset now, MessageOrigin? origin)
+    {
+        foreach (var line in reservation.Lines)
+        {
+            ChangeReserved(lockedItems[line.ItemId], line.Quantity, now, reservation.CorrelationId, origin);
+        }
+    }
+
+    private void ChangeReserved(InventoryItem item, int delta, DateTimeOffset now, string correlationId, MessageOrigin? origin)
+    {
+        item.Reserved += delta;
+        item.UpdatedAt = now;
+        if (LowStockRule.Apply(item))
+        {
+            outbox.LowStock(item, correlationId, origin?.EventId);
+        }
+    }
+
+    private Reservation NewReservation(ReserveCommand command, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        BookingId = command.BookingId,
+        UserId = command.UserId,
+        Status = ReservationStatus.Reserved,
+        CreatedAt = now,
+        ExpiresAt = now + (command.Hold ?? options.Value.DefaultHold),
+        CorrelationId = command.CorrelationId,
+        Lines = command.Lines.Select(l => new ReservationLine { ItemId = l.ItemId, Quantity = l.Quantity }).ToList(),
+    };
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, retried as a whole on transient errors. With an origin, the
+    /// consumed event is recorded first; if it was recorded before, nothing runs and <paramref name="duplicate"/>
+    /// is returned. Outbox rows commit with the work and wake the dispatcher.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(MessageOrigin? origin, T duplicate, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        await retry.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (origin is not null && !await Inbox.TryRecordAsync(db, origin, time.GetUtcNow(), ct))
+            {
+                Log.DuplicateEvent(logger, origin.EventId, origin.Consumer);
+                return duplicate;
+            }
+
+            var result = await work(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (DatabaseRetry.IsUniqueViolation(e, BookingIdIndex))
+            {
+                // The same booking raced us with other items (the same items would have waited on our row locks):
+                // run again, and find the winner's reservation.
+                throw new TransientConflictException(e);
+            }
+
+            await transaction.CommitAsync(ct);
+            outboxSignal.Notify();
+            return result;
+        }, cancellationToken);
+
+    private async Task<Reservation?> LockReservationAsync(string bookingId, CancellationToken ct)
+    {
+        var reservation = await db.Reservations
+            .FromSql($"SELECT *, xmin FROM reservations WHERE booking_id = {bookingId} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        if (reservation is not null)
+        {
+            await db.Entry(reservation).Collection(r => r.Lines).LoadAsync(ct);
         }
 
-        reservation.Status = target;
+        return reservation;
     }
+
+    private Task<PaymentOutcome?> LockPaymentOutcomeAsync(string bookingId, CancellationToken ct) =>
+        db.PaymentOutcomes.FromSql($"SELECT * FROM payment_outcomes WHERE booking_id = {bookingId} FOR UPDATE").SingleOrDefaultAsync(ct);
 
     /// <summary>Locks the named items in item-id order and returns them by item id (unknown ids are simply absent).</summary>
     private async Task<Dictionary<string, InventoryItem>> LockItemsAsync(IEnumerable<string> itemIds, CancellationToken ct)

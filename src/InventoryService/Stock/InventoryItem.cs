@@ -23,6 +23,9 @@ public sealed class InventoryItem
 
     public int LowStockThreshold { get; set; } = DefaultLowStockThreshold;
 
+    /// <summary>A LowStockAlert was sent and available stock has not risen above the threshold since.</summary>
+    public bool LowStockAlerted { get; set; }
+
     /// <summary>PostgreSQL's <c>xmin</c>: a concurrency token that costs no column.</summary>
     public uint Version { get; private set; }
 

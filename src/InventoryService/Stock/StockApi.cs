@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using BookingSystem.InventoryService.Api;
 using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Messaging;
+using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Reservations;
 using BookingSystem.InventoryService.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -144,7 +146,8 @@ public static class StockApi
     /// transaction. One conditional UPDATE decides: it never takes the total below what is reserved.
     /// </summary>
     public static async Task<Results<Created<AdjustmentResult>, ValidationProblem, ProblemHttpResult>> AdjustStock(
-        InventoryDbContext db, TimeProvider time, ClaimsPrincipal user, AdjustmentRequest request, CancellationToken cancellationToken)
+        InventoryDbContext db, Outbox outbox, OutboxSignal outboxSignal, TimeProvider time, HttpContext http, AdjustmentRequest request,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.RequireIdentifier("itemId", request.ItemId);
@@ -176,7 +179,7 @@ public static class StockApi
         var updated = await db.Items
             .Where(i => i.ItemId == itemId && i.Total + delta >= i.Reserved && i.Total + delta <= MaxTotal)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Total, i => i.Total + delta).SetProperty(i => i.UpdatedAt, now), cancellationToken);
-        var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.ItemId == itemId, cancellationToken);
+        var item = await db.Items.SingleOrDefaultAsync(i => i.ItemId == itemId, cancellationToken);
         if (item is null)
         {
             return ItemNotFound(itemId);
@@ -195,13 +198,19 @@ public static class StockApi
             Delta = delta,
             ReasonCode = request.ReasonCode!.Value,
             Note = request.Note,
-            PerformedBy = user.FindFirstValue("sub") ?? user.Identity?.Name ?? "anonymous",
+            PerformedBy = http.User.FindFirstValue("sub") ?? http.User.Identity?.Name ?? "anonymous",
             OccurredAt = now,
             TotalAfter = item.Total,
         };
         db.StockAdjustments.Add(adjustment);
+        if (LowStockRule.Apply(item))
+        {
+            outbox.LowStock(item, CorrelationId.Of(http), causationId: null);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outboxSignal.Notify();
         return TypedResults.Created($"/api/inventory/adjustments?itemId={itemId}",
             new AdjustmentResult(AdjustmentResponse.From(adjustment), ItemResponse.From(item)));
     }

@@ -15,7 +15,22 @@ namespace BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 /// </summary>
 public class InventoryApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private readonly bool _ownsDatabase;
+    private readonly IReadOnlyList<KeyValuePair<string, string?>> _extraSettings = [];
     private TestDatabase? _database;
+
+    public InventoryApiFactory()
+    {
+        _ownsDatabase = true;
+    }
+
+    /// <summary>A host on a database someone else owns (several hosts = several service instances).</summary>
+    internal InventoryApiFactory(TestDatabase database, FakeTimeProvider time, IEnumerable<KeyValuePair<string, string?>> settings)
+    {
+        _database = database;
+        Time = time;
+        _extraSettings = settings.ToList();
+    }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
@@ -26,14 +41,14 @@ public class InventoryApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync(GetType().Name);
+        _database ??= await TestDatabase.CreateAsync(GetType().Name);
         _ = Server; // starts the host, which migrates the database
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_database is not null)
+        if (_ownsDatabase && _database is not null)
         {
             await _database.DisposeAsync();
         }
@@ -75,12 +90,22 @@ public class InventoryApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         return (item.Reserved, item.Total, active);
     }
 
+    /// <summary>Clients act as an admin, so they reach every endpoint; authorization itself is tested end to end (ApiGateway.Tests).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Admin());
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Inventory", Database.ConnectionString);
         builder.UseSetting("Seed:Enabled", "false");
-        foreach (var (key, value) in Settings)
+        builder.UseSetting("Jwt:SigningKey", TestTokens.SigningKey);
+        // HTTP-only fixtures run without a broker; MessagingFactory turns it on with a virtual host of its own.
+        builder.UseSetting("RabbitMq:Enabled", "false");
+        foreach (var (key, value) in Settings.Concat(_extraSettings))
         {
             builder.UseSetting(key, value);
         }

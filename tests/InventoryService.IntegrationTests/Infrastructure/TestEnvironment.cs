@@ -17,6 +17,17 @@ public static class TestEnvironment
         $"Host=127.0.0.1;Port={Get("POSTGRES_PORT")};Database={database};Username={Get("POSTGRES_USER")};Password={Get("POSTGRES_PASSWORD")};" +
         "Maximum Pool Size=40;Timeout=30;Command Timeout=60";
 
+    /// <summary>The service's RabbitMq settings for a virtual host on the broker eng/infra.sh started.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> RabbitMqSettings(string virtualHost) =>
+    [
+        new("RabbitMq:Enabled", "true"),
+        new("RabbitMq:Host", "127.0.0.1"),
+        new("RabbitMq:Port", Get("RABBITMQ_PORT")),
+        new("RabbitMq:VirtualHost", virtualHost),
+        new("RabbitMq:UserName", Get("RABBITMQ_USER")),
+        new("RabbitMq:Password", Get("RABBITMQ_PASSWORD")),
+    ];
+
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -92,7 +92,7 @@ public sealed class StockApiTests(InventoryApiFactory factory) : IClassFixture<I
         Assert.Equal(12, (await damage.ReadAsync<AdjustmentResult>()).Item.Total);
         Assert.Equal([(-3, AdjustmentReason.Damaged, 12), (5, AdjustmentReason.Restock, 15)], trail.Select(a => (a.Delta, a.ReasonCode, a.TotalAfter)));
         Assert.Equal("delivery 42", trail[1].Note);
-        Assert.Equal("anonymous", trail[1].PerformedBy);
+        Assert.Equal(TestTokens.AdminSubject, trail[1].PerformedBy);
         Assert.Equal(12, (await factory.CountersAsync(item.ItemId)).Total);
     }
 

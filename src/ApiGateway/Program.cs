@@ -1,0 +1,19 @@
+using BookingSystem.ApiGateway;
+using BookingSystem.ApiGateway.Health;
+using BookingSystem.ApiGateway.Limits;
+using BookingSystem.ApiGateway.Observability;
+using BookingSystem.ApiGateway.Proxy;
+using BookingSystem.ApiGateway.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddGatewayHosting();
+builder.AddGatewayLogging();
+builder.AddGatewaySecurity();
+builder.AddGatewayLimits();
+builder.AddGatewayProxy();
+
+var app = builder.Build();
+app.UseGatewayPipeline();
+app.MapGatewayHealth();
+app.MapGatewayProxy();
+await app.RunAsync();

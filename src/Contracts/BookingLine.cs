@@ -1,0 +1,3 @@
+namespace BookingSystem.Contracts;
+
+public sealed record BookingLine(string ItemId, int Quantity);

@@ -1,0 +1,43 @@
+namespace BookingSystem.InventoryService.Messaging;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "RabbitMQ at {Host}:{Port} unreachable (attempt {Attempt}, next in {Delay}): {ErrorMessage}")]
+    public static partial void BrokerUnreachable(ILogger logger, string host, int port, int attempt, TimeSpan delay, string? errorMessage);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Connected to RabbitMQ at {Host}:{Port}, virtual host {VirtualHost}")]
+    public static partial void Connected(ILogger logger, string host, int port, string virtualHost);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "RabbitMQ connection lost: {Reason}; recovering automatically")]
+    public static partial void ConnectionLost(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "RabbitMQ connection recovered")]
+    public static partial void ConnectionRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Consuming {Queue} (prefetch {Prefetch}, concurrency {Concurrency})")]
+    public static partial void Consuming(ILogger logger, string queue, ushort prefetch, ushort concurrency);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Rejected message {MessageId} from {Queue} to its dead-letter queue: {Reason}")]
+    public static partial void Rejected(ILogger logger, string? messageId, string queue, string reason);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Handling {EventType} {EventId} from {Queue} failed (delivery {DeliveryCount}); returned to the queue")]
+    public static partial void HandlingFailed(ILogger logger, Exception exception, string eventType, string eventId, string queue, long deliveryCount);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Handled {EventType} {EventId}: {Outcome}")]
+    public static partial void Handled(ILogger logger, string eventType, string eventId, string outcome);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Consumer of {Queue} failed; restarting in {Delay}")]
+    public static partial void ConsumerFailed(ILogger logger, Exception exception, string queue, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Stopped consuming {Queue}; waited for {InFlight} in-flight messages")]
+    public static partial void StoppedConsuming(ILogger logger, string queue, int inFlight);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Debug, Message = "Published {Count} outbox messages")]
+    public static partial void Dispatched(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Publishing outbox message {EventId} failed: {ErrorMessage}")]
+    public static partial void PublishFailed(ILogger logger, string eventId, string errorMessage);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Error, Message = "Outbox dispatcher failed; retrying in {Delay}")]
+    public static partial void DispatcherFailed(ILogger logger, Exception exception, TimeSpan delay);
+}

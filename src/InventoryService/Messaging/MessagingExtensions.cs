@@ -1,0 +1,35 @@
+using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Reservations;
+
+namespace BookingSystem.InventoryService.Messaging;
+
+public static class MessagingExtensions
+{
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<Outbox>();
+        builder.Services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: [DatabaseHealthCheck.ReadyTag]);
+
+        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        if (!rabbit.Enabled)
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<RabbitMqConnection>();
+        builder.Services.AddSingleton<BrokerTopology>();
+        builder.Services.AddHostedService<BookingCreatedConsumer>();
+        builder.Services.AddHostedService<PaymentSucceededConsumer>();
+        builder.Services.AddHostedService<PaymentFailedConsumer>();
+        if (builder.Configuration.GetSection(OutboxOptions.SectionName).Get<OutboxOptions>()?.DispatcherEnabled ?? true)
+        {
+            builder.Services.AddHostedService<OutboxDispatcher>();
+        }
+
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("rabbitmq", tags: [DatabaseHealthCheck.ReadyTag]);
+        return builder;
+    }
+}

@@ -1,0 +1,33 @@
+using BookingSystem.InventoryService.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace BookingSystem.InventoryService.Messaging;
+
+public sealed class BrokerHealthCheck(RabbitMqConnection connection) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(connection.IsOpen
+            ? HealthCheckResult.Healthy("RabbitMQ connection open.")
+            : HealthCheckResult.Unhealthy("RabbitMQ connection not open (connecting or recovering)."));
+}
+
+/// <summary>Unsent outbox rows: healthy when few, degraded above the threshold (the broker may be away).</summary>
+public sealed class OutboxBacklogHealthCheck(InventoryDbContext db, TimeProvider time, IOptions<OutboxOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var unsent = db.OutboxMessages.Where(m => m.SentAt == null);
+        var count = await unsent.CountAsync(cancellationToken);
+        var oldest = await unsent.OrderBy(m => m.Id).Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(cancellationToken);
+        var data = new Dictionary<string, object>
+        {
+            ["unsent"] = count,
+            ["oldestAgeSeconds"] = oldest is null ? 0 : Math.Round((time.GetUtcNow() - oldest.Value).TotalSeconds, 1),
+        };
+        return count > options.Value.BacklogWarningThreshold
+            ? HealthCheckResult.Degraded($"{count} outbox messages wait to be published.", data: data)
+            : HealthCheckResult.Healthy($"{count} outbox messages wait to be published.", data);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text;
+using System.Threading.RateLimiting;
+using BookingSystem.InventoryService.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace BookingSystem.InventoryService.Messaging;
+
+/// <summary>
+/// Publishes committed outbox rows with publisher confirms and marks them sent. Rows are claimed with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so several instances share the work without publishing a row twice at once.
+/// A crash between publish and marking means a second publish of the same eventId: harmless, consumers dedupe.
+/// Woken after commits by <see cref="OutboxSignal"/>; polls as a safety net; backs off while the broker is down.
+/// </summary>
+public sealed class OutboxDispatcher(
+    RabbitMqConnection connection,
+    BrokerTopology topology,
+    OutboxSignal signal,
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    IOptions<RabbitMqOptions> rabbitOptions,
+    IOptions<OutboxOptions> outboxOptions,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchUntilStoppedAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures++, 7))) * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+                Log.DispatcherFailed(logger, e, delay);
+                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task DispatchUntilStoppedAsync(CancellationToken stoppingToken)
+    {
+        var settings = outboxOptions.Value;
+        var amqp = await connection.GetAsync(stoppingToken);
+        await using var channel = await amqp.CreateChannelAsync(
+            new CreateChannelOptions(
+                publisherConfirmationsEnabled: true,
+                publisherConfirmationTrackingEnabled: true,
+                outstandingPublisherConfirmationsRateLimiter: new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = settings.BatchSize,
+                    QueueLimit = settings.BatchSize,
+                })),
+            stoppingToken);
+        await topology.DeclareExchangeAsync(channel, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var (claimed, published) = await DispatchBatchAsync(channel, stoppingToken);
+            if (published < claimed)
+            {
+                throw new InvalidOperationException($"{claimed - published} of {claimed} outbox messages were not confirmed by the broker.");
+            }
+
+            if (claimed < settings.BatchSize)
+            {
+                await signal.WaitAsync(settings.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Claims a batch of unsent rows, publishes them concurrently, and marks the confirmed ones sent.</summary>
+    private async Task<(int Claimed, int Published)> DispatchBatchAsync(IChannel channel, CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);
+        var batch = await db.OutboxMessages
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT {outboxOptions.Value.BatchSize} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(stoppingToken);
+        if (batch.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var results = await Task.WhenAll(batch.Select(message => PublishAsync(channel, message, stoppingToken)));
+        var now = time.GetUtcNow();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Attempts++;
+            if (results[i] is null)
+            {
+                batch[i].SentAt = now;
+                batch[i].LastError = null;
+            }
+            else
+            {
+                batch[i].LastError = results[i]!.Length > 1_000 ? results[i]![..1_000] : results[i];
+            }
+        }
+
+        // Marking is not cancelled by shutdown: what the broker confirmed must be recorded as sent.
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        var published = results.Count(r => r is null);
+        Log.Dispatched(logger, published);
+        return (batch.Count, published);
+    }
+
+    /// <summary>Publishes one row and waits for the confirm; returns null on success, else the error.</summary>
+    private async Task<string?> PublishAsync(IChannel channel, OutboxMessage message, CancellationToken stoppingToken)
+    {
+        var properties = new BasicProperties
+        {
+            MessageId = message.EventId,
+            CorrelationId = message.CorrelationId,
+            Type = message.EventType,
+            ContentType = "application/json",
+            ContentEncoding = "utf-8",
+            DeliveryMode = DeliveryModes.Persistent,
+            Timestamp = new AmqpTimestamp(message.OccurredAt.ToUnixTimeSeconds()),
+            AppId = "inventory-service",
+            Headers = message.TraceParent is null ? null : new Dictionary<string, object?> { [BookingSystem.Contracts.Topology.TraceParentHeader] = message.TraceParent },
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(rabbitOptions.Value.PublishTimeout);
+        try
+        {
+            await channel.BasicPublishAsync(rabbitOptions.Value.Exchange, message.RoutingKey, mandatory: false, properties,
+                Encoding.UTF8.GetBytes(message.Payload), timeout.Token);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            Log.PublishFailed(logger, message.EventId, e.Message);
+            return e.Message;
+        }
+    }
+}

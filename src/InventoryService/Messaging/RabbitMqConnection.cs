@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace BookingSystem.InventoryService.Messaging;
+
+/// <summary>
+/// The process's one AMQP connection. The first connect is retried with exponential backoff and jitter; after
+/// that the client's automatic connection and topology recovery take over.
+/// </summary>
+public sealed class RabbitMqConnection(IOptions<RabbitMqOptions> options, ILogger<RabbitMqConnection> logger) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IConnection? _connection;
+
+    public bool IsOpen => _connection?.IsOpen == true;
+
+    public async Task<IConnection> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is not null)
+        {
+            return _connection;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return _connection ??= await ConnectAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.CloseAsync();
+            _connection.Dispose();
+        }
+
+        _gate.Dispose();
+    }
+
+    private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var factory = new ConnectionFactory
+        {
+            HostName = settings.Host,
+            Port = settings.Port,
+            VirtualHost = settings.VirtualHost,
+            UserName = settings.UserName,
+            Password = settings.Password,
+            ClientProvidedName = $"inventory-service@{Environment.MachineName}",
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+            NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
+        };
+        var pipeline = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<BrokerUnreachableException>().Handle<System.Net.Sockets.SocketException>().Handle<OperationInterruptedException>(),
+                MaxRetryAttempts = settings.ConnectRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.ConnectRetryDelay,
+                MaxDelay = settings.ConnectRetryMaxDelay,
+                OnRetry = args =>
+                {
+                    Log.BrokerUnreachable(logger, settings.Host, settings.Port, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        var connection = await pipeline.ExecuteAsync(async ct => await factory.CreateConnectionAsync(ct), cancellationToken);
+        connection.ConnectionShutdownAsync += (_, args) =>
+        {
+            Log.ConnectionLost(logger, args.ReplyText);
+            return Task.CompletedTask;
+        };
+        connection.RecoverySucceededAsync += (_, _) =>
+        {
+            Log.ConnectionRecovered(logger);
+            return Task.CompletedTask;
+        };
+        Log.Connected(logger, settings.Host, settings.Port, settings.VirtualHost);
+        return connection;
+    }
+}

@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using BookingSystem.Contracts;
+
+namespace BookingSystem.InventoryService.Messaging;
+
+public sealed class RabbitMqOptions
+{
+    public const string SectionName = "RabbitMq";
+
+    /// <summary>Off: no consumers and no dispatcher (outbox rows wait). For HTTP-only tests and tools.</summary>
+    public bool Enabled { get; set; } = true;
+
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5672;
+
+    [Required]
+    public string VirtualHost { get; set; } = "/";
+
+    [Required]
+    public string UserName { get; set; } = "guest";
+
+    [Required]
+    public string Password { get; set; } = "guest";
+
+    [Required]
+    public string Exchange { get; set; } = Topology.Exchange;
+
+    [Required]
+    public string DeadLetterExchange { get; set; } = Topology.DeadLetterExchange;
+
+    [Required]
+    public string BookingCreatedQueue { get; set; } = Topology.BookingCreatedQueue;
+
+    [Required]
+    public string PaymentSucceededQueue { get; set; } = Topology.PaymentSucceededQueue;
+
+    [Required]
+    public string PaymentFailedQueue { get; set; } = Topology.PaymentFailedQueue;
+
+    /// <summary>Unacked messages the broker may push to one consumer.</summary>
+    [Range(1, 10_000)]
+    public ushort Prefetch { get; set; } = 50;
+
+    /// <summary>Messages one consumer handles at the same time.</summary>
+    [Range(1, 64)]
+    public ushort ConsumerConcurrency { get; set; } = 4;
+
+    /// <summary>Deliveries of one message before the broker dead-letters it (quorum queue <c>x-delivery-limit</c>).</summary>
+    [Range(1, 100)]
+    public int DeliveryLimit { get; set; } = 5;
+
+    [Range(1, 1_000)]
+    public int ConnectRetryAttempts { get; set; } = 20;
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ConnectRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ConnectRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a publish may wait for the broker's confirm before it counts as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+public sealed class OutboxOptions
+{
+    public const string SectionName = "Outbox";
+
+    /// <summary>Off: rows are written but not published (another instance, or a later start, publishes them).</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    [Range(1, 5_000)]
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>Safety-net polling when no commit woke the dispatcher.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Unsent rows above which /health/ready reports Degraded.</summary>
+    [Range(1, int.MaxValue)]
+    public int BacklogWarningThreshold { get; set; } = 1_000;
+}

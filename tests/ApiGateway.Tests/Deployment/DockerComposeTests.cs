@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
+
+namespace BookingSystem.ApiGateway.Tests.Deployment;
+
+/// <summary>
+/// docker-compose.yml is checked with Debian's docker-compose (1.29), which validates a file without a Docker
+/// engine. It reads the repository's .env like `docker compose up` does.
+/// </summary>
+public sealed class DockerComposeTests
+{
+    [Fact]
+    public async Task The_compose_file_is_valid_with_the_repository_env()
+    {
+        var (exitCode, output) = await DockerComposeAsync("config", "-q");
+
+        Assert.True(exitCode == 0, $"docker-compose config -q failed:{Environment.NewLine}{output}");
+    }
+
+    [Fact]
+    public async Task The_compose_file_runs_the_whole_system_with_named_volumes()
+    {
+        var (servicesExit, services) = await DockerComposeAsync("config", "--services");
+        var (volumesExit, volumes) = await DockerComposeAsync("config", "--volumes");
+
+        Assert.Equal((0, 0), (servicesExit, volumesExit));
+        Assert.Equal(["gateway", "inventory", "postgres", "rabbitmq", "seq"], Lines(services).Order(StringComparer.Ordinal));
+        Assert.Equal(["postgres-data", "rabbitmq-data", "seq-data"], Lines(volumes).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_inventory_service_can_be_scaled_no_fixed_name_or_host_port()
+    {
+        var (exitCode, config) = await DockerComposeAsync("config");
+
+        Assert.Equal(0, exitCode);
+        var inventory = ServiceBlock(config, "inventory");
+        Assert.DoesNotContain("container_name:", inventory, StringComparison.Ordinal);
+        Assert.DoesNotContain("ports:", inventory, StringComparison.Ordinal);
+        Assert.Contains("condition: service_healthy", inventory, StringComparison.Ordinal);
+        Assert.Contains("http://inventory:8080/", ServiceBlock(config, "gateway"), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The lines of one service in `docker-compose config` output (two-space indented YAML).</summary>
+    private static string ServiceBlock(string config, string service)
+    {
+        var lines = config.Split('\n');
+        var start = Array.IndexOf(lines, $"  {service}:");
+        Assert.True(start >= 0, $"service {service} not found in:{Environment.NewLine}{config}");
+        var block = lines.Skip(start + 1).TakeWhile(line => line.StartsWith("    ", StringComparison.Ordinal) || line.Length == 0);
+        return string.Join('\n', block);
+    }
+
+    private static async Task<(int ExitCode, string Output)> DockerComposeAsync(params string[] arguments)
+    {
+        var executable = FindOnPath("docker-compose")
+            ?? throw new InvalidOperationException(
+                "docker-compose is not installed. It validates docker-compose.yml without a Docker engine: " +
+                "apt-get install -y docker-compose (Debian package 'docker-compose'; eng/infra.sh installs it for the test suite).");
+        var start = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = TestEnvironment.RepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using BookingSystem.Contracts;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace BookingSystem.InventoryService.IntegrationTests.Infrastructure;
+
+public sealed record ReceivedEvent(string RoutingKey, string? MessageId, string? CorrelationId, string? Type, bool Persistent, JsonElement Envelope)
+{
+    public string EventId => Envelope.GetProperty("eventId").GetString()!;
+
+    public string? CausationId => Envelope.GetProperty("causationId").GetString();
+
+    public JsonElement Data => Envelope.GetProperty("data");
+
+    public string BookingId => Data.GetProperty("bookingId").GetString()!;
+}
+
+public sealed record DeadLetter(string Body, string? Reason, string? SourceQueue, IDictionary<string, object?> Headers);
+
+/// <summary>
+/// Plays the other services: publishes envelopes on the platform exchange with publisher confirms, and records
+/// every <c>inventory.#</c> event the service publishes (a durable queue, so nothing is missed across a broker restart).
+/// </summary>
+public sealed class EventProbe : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<ReceivedEvent> _received = new();
+    private IConnection _connection = null!;
+    private IChannel _publisher = null!;
+    private IChannel _consumer = null!;
+
+    public IReadOnlyCollection<ReceivedEvent> Received => _received;
+
+    public static async Task<EventProbe> StartAsync(TestVirtualHost vhost)
+    {
+        var probe = new EventProbe();
+        probe._connection = await vhost.ConnectionFactory().CreateConnectionAsync();
+        probe._publisher = await probe._connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        probe._consumer = await probe._connection.CreateChannelAsync();
+        await probe._consumer.ExchangeDeclareAsync(Topology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false);
+        var queue = (await probe._consumer.QueueDeclareAsync("probe", durable: true, exclusive: false, autoDelete: false)).QueueName;
+        await probe._consumer.QueueBindAsync(queue, Topology.Exchange, "inventory.#");
+        var consumer = new AsyncEventingBasicConsumer(probe._consumer);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            probe._received.Enqueue(new ReceivedEvent(
+                delivery.RoutingKey, delivery.BasicProperties.MessageId, delivery.BasicProperties.CorrelationId, delivery.BasicProperties.Type,
+                delivery.BasicProperties.Persistent, JsonDocument.Parse(delivery.Body).RootElement.Clone()));
+            return Task.CompletedTask;
+        };
+        await probe._consumer.BasicConsumeAsync(queue, autoAck: true, consumer);
+        return probe;
+    }
+
+    public static string NewId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Publishes <paramref name="data"/> in an envelope; returns the eventId.</summary>
+    public async Task<string> PublishAsync(string routingKey, string eventType, object data, string? correlationId = null, string? eventId = null)
+    {
+        eventId ??= NewId();
+        var envelope = new { eventId, eventType, correlationId = correlationId ?? "corr-" + eventId, causationId = (string?)null, occurredAt = DateTimeOffset.UtcNow, data };
+        await PublishRawAsync(routingKey, JsonSerializer.SerializeToUtf8Bytes(envelope, ContractJson.Options), eventId);
+        return eventId;
+    }
+
+    public async Task PublishRawAsync(string routingKey, byte[] body, string? messageId = null)
+    {
+        var properties = new BasicProperties { MessageId = messageId, ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _publisher.BasicPublishAsync(Topology.Exchange, routingKey, mandatory: false, properties, body, timeout.Token);
+    }
+
+    public Task<string> BookingCreatedAsync(string bookingId, string itemId, int quantity = 1, string? correlationId = null, string? eventId = null, int? holdMinutes = null) =>
+        PublishAsync(RoutingKeys.BookingCreated, EventTypes.BookingCreated,
+            new { bookingId, userId = "user-1", itemId, quantity, amount = 99.5m, currency = "EUR", holdMinutes }, correlationId, eventId);
+
+    public Task<string> PaymentAsync(string bookingId, bool succeeded, string? correlationId = null, string? eventId = null) =>
+        succeeded
+            ? PublishAsync(RoutingKeys.PaymentSucceeded, EventTypes.PaymentSucceeded, new { bookingId, paymentId = "pay-" + bookingId, amount = 99.5m, currency = "EUR" }, correlationId, eventId)
+            : PublishAsync(RoutingKeys.PaymentFailed, EventTypes.PaymentFailed, new { bookingId, paymentId = "pay-" + bookingId, reason = "card declined" }, correlationId, eventId);
+
+    public IReadOnlyList<ReceivedEvent> For(string bookingId) =>
+        _received.Where(e => e.Data.TryGetProperty("bookingId", out var id) && id.GetString() == bookingId).ToList();
+
+    public async Task<ReceivedEvent> WaitForAsync(string routingKey, string bookingId, TimeSpan? timeout = null)
+    {
+        await WaitUntilAsync(() => For(bookingId).Any(e => e.RoutingKey == routingKey), timeout ?? TimeSpan.FromSeconds(15),
+            () => $"no {routingKey} for {bookingId}; got: {string.Join(", ", For(bookingId).Select(e => e.RoutingKey))}");
+        return For(bookingId).First(e => e.RoutingKey == routingKey);
+    }
+
+    /// <summary>Waits a little for anything else to arrive, to assert that nothing more does.</summary>
+    public static Task SettleAsync() => Task.Delay(TimeSpan.FromMilliseconds(1_500));
+
+    public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string queue)
+    {
+        var letters = new List<DeadLetter>();
+        while (await _consumer.BasicGetAsync(queue + Topology.DeadLetterSuffix, autoAck: true) is { } message)
+        {
+            var headers = message.BasicProperties.Headers ?? new Dictionary<string, object?>();
+            letters.Add(new DeadLetter(Encoding.UTF8.GetString(message.Body.Span), Text(headers, Topology.RejectReasonHeader), Text(headers, Topology.SourceQueueHeader), headers));
+        }
+
+        return letters;
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s: {describe()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.CloseAsync();
+        _connection.Dispose();
+    }
+
+    private static string? Text(IDictionary<string, object?> headers, string key) =>
+        headers.TryGetValue(key, out var value) && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : null;
+}

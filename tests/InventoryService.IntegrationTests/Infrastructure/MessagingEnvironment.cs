@@ -1,0 +1,83 @@
+namespace BookingSystem.InventoryService.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL database, one RabbitMQ virtual host and a probe, shared by every service instance a test class
+/// starts (so two hosts are two instances of the same deployment). Instances are stopped on dispose.
+/// </summary>
+public class MessagingEnvironment : IAsyncLifetime
+{
+    private readonly List<InventoryApiFactory> _hosts = [];
+
+    public TestDatabase Database { get; private set; } = null!;
+
+    public TestVirtualHost VirtualHost { get; private set; } = null!;
+
+    public EventProbe Probe { get; private set; } = null!;
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The first instance, started with the environment.</summary>
+    public InventoryApiFactory Service { get; private set; } = null!;
+
+    /// <summary>Settings every instance gets (small delivery limit and quick polling keep the tests fast).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("RabbitMq:DeliveryLimit", "3"),
+        new("Outbox:PollInterval", "00:00:00.200"),
+        new("Reservations:SweepInterval", "00:00:00.200"),
+    ];
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(GetType().Name);
+        VirtualHost = await TestVirtualHost.CreateAsync(GetType().Name.ToLowerInvariant());
+        Probe = await EventProbe.StartAsync(VirtualHost);
+        Service = await StartInstanceAsync();
+    }
+
+    /// <summary>Starts another instance against the same database and virtual host, waiting until it consumes.</summary>
+    public async Task<InventoryApiFactory> StartInstanceAsync(params (string Key, string? Value)[] settings)
+    {
+        var host = new InventoryApiFactory(Database, Time,
+            TestEnvironment.RabbitMqSettings(VirtualHost.Name).Concat(Settings).Concat(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))));
+        await host.InitializeAsync();
+        _hosts.Add(host);
+        await WaitUntilReadyAsync(host);
+        await VirtualHost.WaitForBindingsAsync(Contracts.Topology.Exchange,
+            Contracts.Topology.BookingCreatedQueue, Contracts.Topology.PaymentSucceededQueue, Contracts.Topology.PaymentFailedQueue);
+        return host;
+    }
+
+    public async Task StopInstanceAsync(InventoryApiFactory host)
+    {
+        _hosts.Remove(host);
+        await ((IAsyncLifetime)host).DisposeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts.ToList())
+        {
+            await ((IAsyncLifetime)host).DisposeAsync();
+        }
+
+        await Probe.DisposeAsync();
+        await VirtualHost.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private static async Task WaitUntilReadyAsync(InventoryApiFactory host)
+    {
+        var client = host.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await client.GetAsync("/health/ready")).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The service did not become ready (database, broker, outbox) within 30 s.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}

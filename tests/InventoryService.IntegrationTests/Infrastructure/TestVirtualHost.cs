@@ -1,0 +1,74 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using RabbitMQ.Client;
+
+namespace BookingSystem.InventoryService.IntegrationTests.Infrastructure;
+
+/// <summary>A throwaway RabbitMQ virtual host (via the management API), deleted on dispose: fixtures never share queues.</summary>
+public sealed class TestVirtualHost : IAsyncDisposable
+{
+    private readonly HttpClient _management;
+
+    private TestVirtualHost(string name, HttpClient management)
+    {
+        Name = name;
+        _management = management;
+    }
+
+    public string Name { get; }
+
+    public static async Task<TestVirtualHost> CreateAsync(string purpose)
+    {
+        var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{TestEnvironment.Get("RABBITMQ_MANAGEMENT_PORT")}/api/") };
+        var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestEnvironment.Get("RABBITMQ_USER")}:{TestEnvironment.Get("RABBITMQ_PASSWORD")}"));
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
+        var vhost = new TestVirtualHost($"test-{purpose}-{Guid.NewGuid():N}", management);
+        (await management.PutAsJsonAsync($"vhosts/{vhost.Name}", new { })).EnsureSuccessStatusCode();
+        (await management.PutAsJsonAsync($"permissions/{vhost.Name}/{TestEnvironment.Get("RABBITMQ_USER")}", new { configure = ".*", write = ".*", read = ".*" }))
+            .EnsureSuccessStatusCode();
+        return vhost;
+    }
+
+    public ConnectionFactory ConnectionFactory() => new()
+    {
+        HostName = "127.0.0.1",
+        Port = int.Parse(TestEnvironment.Get("RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
+        VirtualHost = Name,
+        UserName = TestEnvironment.Get("RABBITMQ_USER"),
+        Password = TestEnvironment.Get("RABBITMQ_PASSWORD"),
+        AutomaticRecoveryEnabled = true,
+        TopologyRecoveryEnabled = true,
+        NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>Waits until each queue exists and is bound to the exchange, so a publish cannot go unrouted.</summary>
+    public async Task WaitForBindingsAsync(string exchange, params string[] queues)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var queue in queues)
+        {
+            while (true)
+            {
+                using var response = await _management.GetAsync($"bindings/{Name}/e/{exchange}/q/{queue}");
+                if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetArrayLength() > 0)
+                {
+                    break;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Queue {queue} was not bound to {exchange} within 30 s.");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _management.DeleteAsync($"vhosts/{Name}");
+        _management.Dispose();
+    }
+}

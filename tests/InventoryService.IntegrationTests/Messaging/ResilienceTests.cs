@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using BookingSystem.Contracts;
+using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
+
+public sealed class CrashBeforePublishTests(MessagingEnvironment env) : IClassFixture<MessagingEnvironment>
+{
+    [Fact]
+    public async Task An_event_committed_by_an_instance_that_died_before_publishing_is_published_after_restart()
+    {
+        // The first instance is stopped; an instance that commits but never publishes stands in for one that
+        // crashed between the database commit and the publish.
+        await env.StopInstanceAsync(env.Service);
+        var crashing = await env.StartInstanceAsync(("Outbox:DispatcherEnabled", "false"));
+        var item = await crashing.CreateItemAsync(total: 5, lowStockThreshold: 0);
+        var bookingId = "bk-" + EventProbe.NewId();
+
+        await env.Probe.BookingCreatedAsync(bookingId, item.ItemId, quantity: 2);
+        await EventProbe.WaitUntilAsync(() => UnsentFor(crashing, bookingId) == 1, TimeSpan.FromSeconds(15), () => "no outbox row was committed");
+        await EventProbe.SettleAsync();
+        Assert.Empty(env.Probe.For(bookingId));
+        await env.StopInstanceAsync(crashing);
+
+        var restarted = await env.StartInstanceAsync();
+        var reserved = await env.Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
+
+        Assert.Equal(bookingId, reserved.BookingId);
+        await EventProbe.WaitUntilAsync(() => UnsentFor(restarted, bookingId) == 0, TimeSpan.FromSeconds(15), () => "the row was not marked sent");
+        Assert.Equal((2, 5, 2), await restarted.CountersAsync(item.ItemId));
+    }
+
+    private static int UnsentFor(InventoryApiFactory host, string bookingId)
+    {
+        using var scope = host.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+        return db.OutboxMessages.Count(m => m.SentAt == null && m.Payload.Contains(bookingId));
+    }
+}
+
+public sealed class TwoInstancesTests(MessagingEnvironment env) : IClassFixture<MessagingEnvironment>
+{
+    [Fact]
+    public async Task Two_instances_on_the_same_queues_never_oversell_and_apply_each_event_once()
+    {
+        var second = await env.StartInstanceAsync();
+        var item = await env.Service.CreateItemAsync(total: 30, lowStockThreshold: 0);
+        var bookings = Enumerable.Range(0, 100).Select(i => $"bk-{i}-{EventProbe.NewId()}").ToList();
+
+        foreach (var bookingId in bookings)
+        {
+            // Every event twice, with the same eventId: one copy may go to each instance.
+            var eventId = EventProbe.NewId();
+            await env.Probe.BookingCreatedAsync(bookingId, item.ItemId, eventId: eventId);
+            await env.Probe.BookingCreatedAsync(bookingId, item.ItemId, eventId: eventId);
+        }
+
+        await EventProbe.WaitUntilAsync(() => bookings.All(b => Outcomes(b).Count > 0), TimeSpan.FromSeconds(60),
+            () => $"{bookings.Count(b => Outcomes(b).Count == 0)} bookings have no outcome");
+        await EventProbe.SettleAsync();
+
+        Assert.All(bookings, b => Assert.Single(Outcomes(b)));
+        Assert.Equal(30, bookings.Count(b => Outcomes(b)[0] == RoutingKeys.InventoryReserved));
+        Assert.Equal(70, bookings.Count(b => Outcomes(b)[0] == RoutingKeys.InventoryReservationFailed));
+        Assert.Equal((30, 30, 30), await second.CountersAsync(item.ItemId));
+    }
+
+    private List<string> Outcomes(string bookingId) =>
+        env.Probe.For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
+}
+
+[CollectionDefinition(nameof(BrokerRestartCollection), DisableParallelization = true)]
+public sealed class BrokerRestartCollection;
+
+/// <summary>Restarts the shared broker, so it runs alone (DisableParallelization), after the parallel tests.</summary>
+[Collection(nameof(BrokerRestartCollection))]
+public sealed class BrokerRestartTests : IAsyncLifetime
+{
+    private readonly MessagingEnvironment _env = new();
+
+    public Task InitializeAsync() => _env.InitializeAsync();
+
+    public Task DisposeAsync() => _env.DisposeAsync();
+
+    [Fact]
+    public async Task A_broker_restart_in_the_middle_of_a_stream_of_bookings_leaves_every_booking_with_exactly_one_outcome()
+    {
+        var item = await _env.Service.CreateItemAsync(total: 150, lowStockThreshold: 0);
+        var bookings = Enumerable.Range(0, 200).Select(i => $"bk-{i}-{EventProbe.NewId()}").ToList();
+        var eventIds = bookings.ToDictionary(b => b, _ => EventProbe.NewId());
+
+        var publishing = Task.Run(async () =>
+        {
+            foreach (var bookingId in bookings)
+            {
+                // Like a real publisher with confirms: retry (same eventId) until the broker confirms.
+                await PublishUntilConfirmedAsync(() => _env.Probe.BookingCreatedAsync(bookingId, item.ItemId, eventId: eventIds[bookingId]));
+            }
+        });
+        await EventProbe.WaitUntilAsync(() => _env.Probe.Received.Count >= 40, TimeSpan.FromSeconds(30), () => "the stream did not start");
+
+        await RabbitMqCtlAsync("stop_app");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await RabbitMqCtlAsync("start_app");
+        await publishing;
+
+        await EventProbe.WaitUntilAsync(() => bookings.All(b => Outcomes(b).Count > 0), TimeSpan.FromSeconds(90),
+            () => $"{bookings.Count(b => Outcomes(b).Count == 0)} of {bookings.Count} bookings have no outcome yet");
+        await EventProbe.SettleAsync();
+
+        Assert.All(bookings, b => Assert.Single(Outcomes(b)));
+        Assert.Equal(150, bookings.Count(b => Outcomes(b)[0] == RoutingKeys.InventoryReserved));
+        Assert.Equal((150, 150, 150), await _env.Service.CountersAsync(item.ItemId));
+        await using var scope = _env.Service.Scope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<InventoryDbContext>().OutboxMessages.CountAsync(m => m.SentAt == null));
+    }
+
+    private List<string> Outcomes(string bookingId) =>
+        _env.Probe.For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
+
+    private static async Task PublishUntilConfirmedAsync(Func<Task> publish)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await publish();
+                return;
+            }
+            catch (Exception) when (attempt < 120)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static async Task RabbitMqCtlAsync(string command)
+    {
+        var script = Path.Combine(TestEnvironment.RepositoryRoot(), "eng", "infra.sh");
+        using var process = Process.Start(new ProcessStartInfo(script, ["rabbitmqctl", command])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"eng/infra.sh rabbitmqctl {command} failed: {output}");
+    }
+}
