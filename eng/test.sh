@@ -13,6 +13,8 @@ started=$SECONDS
 
 "$repo_root/eng/bootstrap.sh"
 "$repo_root/eng/infra.sh" up
+# The compose file is validated by the tests with Debian's docker-compose (no Docker engine needed).
+ensure_packages docker-compose
 load_env "$repo_root/.env" # exported: the test processes read POSTGRES_*, RABBITMQ_*, ...
 export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}" DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
 

@@ -56,9 +56,8 @@ public static class DataExtensions
         {
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
             await db.Database.MigrateAsync(ct);
-            Log.Migrated(logger, pending);
+            Log.Migrated(logger, (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault() ?? "none");
 
             var seed = scope.ServiceProvider.GetRequiredService<IOptions<SeedOptions>>().Value;
             if (seed.Enabled)

@@ -120,6 +120,18 @@ public sealed class ChoreographyTests(MessagingEnvironment env) : IClassFixture<
         Assert.All(alerts, a => Assert.Equal(5, a.Data.GetProperty("threshold").GetInt32()));
     }
 
+    [Fact]
+    public async Task Readiness_reports_database_broker_and_outbox_backlog()
+    {
+        using var response = await env.Service.CreateClient().GetAsync("/health/ready");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var checks = (await response.ReadJsonAsync()).GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("rabbitmq").GetProperty("status").GetString());
+        Assert.True(checks.GetProperty("outbox").GetProperty("data").TryGetProperty("unsent", out _));
+    }
+
     private async Task<Reservation> ReservationAsync(string bookingId)
     {
         await using var scope = env.Service.Scope();

@@ -103,7 +103,8 @@ public sealed class BrokerRestartTests : IAsyncLifetime
         await EventProbe.WaitUntilAsync(() => _env.Probe.Received.Count >= 40, TimeSpan.FromSeconds(30), () => "the stream did not start");
 
         await RabbitMqCtlAsync("stop_app");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        var health = _env.Service.CreateClient();
+        var unready = await WaitForReadinessAsync(health, System.Net.HttpStatusCode.ServiceUnavailable);
         await RabbitMqCtlAsync("start_app");
         await publishing;
 
@@ -111,6 +112,8 @@ public sealed class BrokerRestartTests : IAsyncLifetime
             () => $"{bookings.Count(b => Outcomes(b).Count == 0)} of {bookings.Count} bookings have no outcome yet");
         await EventProbe.SettleAsync();
 
+        Assert.Contains("\"rabbitmq\":{\"status\":\"Unhealthy\"", unready, StringComparison.Ordinal);
+        await WaitForReadinessAsync(health, System.Net.HttpStatusCode.OK);
         Assert.All(bookings, b => Assert.Single(Outcomes(b)));
         Assert.Equal(150, bookings.Count(b => Outcomes(b)[0] == RoutingKeys.InventoryReserved));
         Assert.Equal((150, 150, 150), await _env.Service.CountersAsync(item.ItemId));
@@ -120,6 +123,23 @@ public sealed class BrokerRestartTests : IAsyncLifetime
 
     private List<string> Outcomes(string bookingId) =>
         _env.Probe.For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
+
+    private static async Task<string> WaitForReadinessAsync(HttpClient client, System.Net.HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == expected)
+            {
+                return body;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"/health/ready did not become {expected} within 30 s: {body}");
+            await Task.Delay(100);
+        }
+    }
 
     private static async Task PublishUntilConfirmedAsync(Func<Task> publish)
     {
