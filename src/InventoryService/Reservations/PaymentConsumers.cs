@@ -5,11 +5,26 @@ using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Reservations;
 
+/// <summary>A payment outcome for a booking; the rules (ordering, repeats, expiry) live in <see cref="ReservationService.ApplyPaymentAsync"/>.</summary>
+public abstract class PaymentOutcomeConsumer<TEvent>(
+    RabbitMqConnection connection, BrokerTopology topology, IServiceScopeFactory scopes, IOptions<RabbitMqOptions> options, ILogger logger)
+    : EventConsumer<TEvent>(connection, topology, scopes, options, logger) where TEvent : class
+{
+    protected abstract PaymentResult Result { get; }
+
+    protected abstract string BookingIdOf(TEvent data);
+
+    protected override void Validate(TEvent data, ValidationErrors errors) => errors.RequireIdentifier("bookingId", BookingIdOf(data));
+
+    protected override async Task<string> HandleAsync(IServiceProvider services, EventEnvelope<TEvent> envelope, MessageOrigin origin, CancellationToken ct) =>
+        (await services.GetRequiredService<ReservationService>().ApplyPaymentAsync(BookingIdOf(envelope.Data), Result, origin, ct)).ToString();
+}
+
 /// <summary>Payment succeeded: confirm the hold (or take the stock again after expiry).</summary>
 public sealed class PaymentSucceededConsumer(
     RabbitMqConnection connection, BrokerTopology topology, IServiceScopeFactory scopes,
     IOptions<RabbitMqOptions> options, ILogger<PaymentSucceededConsumer> logger)
-    : EventConsumer<PaymentSucceeded>(connection, topology, scopes, options, logger)
+    : PaymentOutcomeConsumer<PaymentSucceeded>(connection, topology, scopes, options, logger)
 {
     protected override string Queue => Settings.PaymentSucceededQueue;
 
@@ -17,17 +32,16 @@ public sealed class PaymentSucceededConsumer(
 
     protected override string EventType => EventTypes.PaymentSucceeded;
 
-    protected override void Validate(PaymentSucceeded data, ValidationErrors errors) => errors.RequireIdentifier("bookingId", data.BookingId);
+    protected override PaymentResult Result => PaymentResult.Succeeded;
 
-    protected override async Task<string> HandleAsync(IServiceProvider services, EventEnvelope<PaymentSucceeded> envelope, MessageOrigin origin, CancellationToken ct) =>
-        (await services.GetRequiredService<ReservationService>().ApplyPaymentAsync(envelope.Data.BookingId, PaymentResult.Succeeded, origin, ct)).ToString();
+    protected override string BookingIdOf(PaymentSucceeded data) => data.BookingId;
 }
 
 /// <summary>Payment failed: release the hold (compensation).</summary>
 public sealed class PaymentFailedConsumer(
     RabbitMqConnection connection, BrokerTopology topology, IServiceScopeFactory scopes,
     IOptions<RabbitMqOptions> options, ILogger<PaymentFailedConsumer> logger)
-    : EventConsumer<PaymentFailed>(connection, topology, scopes, options, logger)
+    : PaymentOutcomeConsumer<PaymentFailed>(connection, topology, scopes, options, logger)
 {
     protected override string Queue => Settings.PaymentFailedQueue;
 
@@ -35,8 +49,7 @@ public sealed class PaymentFailedConsumer(
 
     protected override string EventType => EventTypes.PaymentFailed;
 
-    protected override void Validate(PaymentFailed data, ValidationErrors errors) => errors.RequireIdentifier("bookingId", data.BookingId);
+    protected override PaymentResult Result => PaymentResult.Failed;
 
-    protected override async Task<string> HandleAsync(IServiceProvider services, EventEnvelope<PaymentFailed> envelope, MessageOrigin origin, CancellationToken ct) =>
-        (await services.GetRequiredService<ReservationService>().ApplyPaymentAsync(envelope.Data.BookingId, PaymentResult.Failed, origin, ct)).ToString();
+    protected override string BookingIdOf(PaymentFailed data) => data.BookingId;
 }
