@@ -66,6 +66,14 @@ public sealed class TestVirtualHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Messages ready in a queue, asked of the broker itself (not the management statistics, which lag).</summary>
+    public async Task<int> ReadyMessagesAsync(string queue)
+    {
+        await using var connection = await ConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (int)(await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _management.DeleteAsync($"vhosts/{Name}");

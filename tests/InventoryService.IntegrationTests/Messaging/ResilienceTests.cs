@@ -72,6 +72,38 @@ public sealed class TwoInstancesTests(MessagingEnvironment env) : IClassFixture<
         env.Probe.For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
 }
 
+public sealed class GracefulShutdownTests(MessagingEnvironment env) : IClassFixture<MessagingEnvironment>
+{
+    [Fact]
+    public async Task Stopping_an_instance_mid_stream_finishes_and_acks_what_it_started_and_leaves_the_rest_queued()
+    {
+        var item = await env.Service.CreateItemAsync(total: 1_000, lowStockThreshold: 0);
+        const int Count = 300;
+        for (var i = 0; i < Count; i++)
+        {
+            await env.Probe.BookingCreatedAsync($"bk-{i}-{EventProbe.NewId()}", item.ItemId);
+        }
+
+        await EventProbe.WaitUntilAsync(() => Reservations() >= 20, TimeSpan.FromSeconds(30), () => "nothing was processed");
+        await env.StopInstanceAsync(env.Service);
+
+        // Every message is either processed (a reservation) and acked, or back in the queue untouched: none is
+        // both (processed but unacked would come back as a ready message).
+        var processed = Reservations();
+        var queued = await env.VirtualHost.ReadyMessagesAsync(Topology.BookingCreatedQueue);
+        Assert.Equal(Count, processed + queued);
+        Assert.InRange(processed, 20, Count);
+    }
+
+    private int Reservations()
+    {
+        using var connection = new Npgsql.NpgsqlConnection(env.Database.ConnectionString);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM reservations", connection);
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
 [CollectionDefinition(nameof(BrokerRestartCollection), DisableParallelization = true)]
 public sealed class BrokerRestartCollection;
 
