@@ -5,5 +5,8 @@ using BookingSystem.Cli.Commands;
 var root = new RootCommand("BookingSystem developer tools.")
 {
     TokenCommand.Create(),
+    PublishCommand.Create(),
+    SimulateCommand.Create(),
+    DlqCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

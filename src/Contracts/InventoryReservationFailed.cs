@@ -15,4 +15,7 @@ public static class ReservationFailureReasons
 
     /// <summary>Payment succeeded after the hold expired and the stock could not be taken again: refund.</summary>
     public const string HoldExpired = nameof(HoldExpired);
+
+    /// <summary>Payment succeeded after the reservation was released (cancelled): refund.</summary>
+    public const string Released = nameof(Released);
 }

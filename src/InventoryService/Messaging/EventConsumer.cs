@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using BookingSystem.Contracts;
 using BookingSystem.InventoryService.Validation;
-using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -15,18 +14,13 @@ namespace BookingSystem.InventoryService.Messaging;
 /// so a message that keeps failing reaches the DLQ through the queue's delivery limit. Shutdown stops consuming,
 /// then waits for the messages in flight to finish and be acked.
 /// </summary>
-public abstract class EventConsumer<TEvent>(
-    RabbitMqConnection connection,
-    BrokerTopology topology,
-    IServiceScopeFactory scopes,
-    IOptions<RabbitMqOptions> options,
-    ILogger logger) : BackgroundService where TEvent : class
+public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, ILogger logger) : BackgroundService where TEvent : class
 {
     private static readonly ActivitySource Activities = new("BookingSystem.InventoryService.Messaging");
     private CancellationToken _shutdownDeadline;
     private int _inFlight;
 
-    protected RabbitMqOptions Settings { get; } = options.Value;
+    protected RabbitMqOptions Settings { get; } = dependencies.Options.Value;
 
     protected abstract string Queue { get; }
 
@@ -73,19 +67,45 @@ public abstract class EventConsumer<TEvent>(
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
         var settings = Settings;
-        var amqp = await connection.GetAsync(stoppingToken);
+        var amqp = await dependencies.Connection.GetAsync(stoppingToken);
         await using var channel = await amqp.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, consumerDispatchConcurrency: settings.ConsumerConcurrency),
             stoppingToken);
-        await topology.DeclareConsumerQueueAsync(channel, Queue, RoutingKey, stoppingToken);
+        await dependencies.Topology.DeclareConsumerQueueAsync(channel, Queue, RoutingKey, stoppingToken);
         await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(channel, delivery);
+        // Automatic recovery restores channels lost with their connection, but not a channel the broker closed on
+        // its own (consumer timeout, a deleted queue, a cancelled consumer): that ends this run and we start over.
+        var channelLost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.ChannelShutdownAsync += (_, args) =>
+        {
+            if (args.Initiator != ShutdownInitiator.Application && !amqp.IsOpen)
+            {
+                return Task.CompletedTask; // the connection went: recovery brings the channel back
+            }
+
+            channelLost.TrySetResult($"channel closed: {args.ReplyCode} {args.ReplyText}");
+            return Task.CompletedTask;
+        };
+        consumer.UnregisteredAsync += (_, _) =>
+        {
+            channelLost.TrySetResult("the broker cancelled the consumer");
+            return Task.CompletedTask;
+        };
         var consumerTag = await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, stoppingToken);
+        dependencies.Status.Report(Queue, consuming: true);
         Log.Consuming(logger, Queue, settings.Prefetch, settings.ConsumerConcurrency);
 
-        await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        var stopping = Task.Delay(Timeout.Infinite, stoppingToken);
+        if (await Task.WhenAny(stopping, channelLost.Task) == channelLost.Task)
+        {
+            dependencies.Status.Report(Queue, consuming: false);
+            throw new InvalidOperationException($"Stopped consuming {Queue}: {channelLost.Task.Result}");
+        }
+
+        dependencies.Status.Report(Queue, consuming: false);
 
         // Graceful stop: no new deliveries, let the ones in flight finish and ack (bounded by the host's shutdown timeout).
         await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None);
@@ -104,41 +124,78 @@ public abstract class EventConsumer<TEvent>(
         Interlocked.Increment(ref _inFlight);
         try
         {
-            // In-flight work is not cancelled by shutdown: it finishes and is acked (see StopAsync).
-            var ct = CancellationToken.None;
-            if (!TryRead(delivery.Body.Span, out var envelope, out var reason))
-            {
-                await DeadLetterAsync(channel, delivery, reason, ct);
-                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, ct);
-                return;
-            }
-
-            using var activity = StartActivity(delivery.BasicProperties);
-            using var logScope = logger.BeginScope(new Dictionary<string, object>
-            {
-                ["CorrelationId"] = envelope.CorrelationId,
-                ["EventId"] = envelope.EventId,
-                ["EventType"] = envelope.EventType,
-            });
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var outcome = await HandleAsync(scope.ServiceProvider, envelope, new MessageOrigin(Queue, envelope.EventId, envelope.CorrelationId), ct);
-                Log.Handled(logger, envelope.EventType, envelope.EventId, outcome);
-            }
-            catch (Exception e)
-            {
-                Log.HandlingFailed(logger, e, envelope.EventType, envelope.EventId, Queue, DeliveryCount(delivery.BasicProperties));
-                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
-                return;
-            }
-
-            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+            await HandleDeliveryAsync(channel, delivery);
+        }
+        catch (Exception e)
+        {
+            // An ack/nack that cannot be sent (channel gone): the broker redelivers, the inbox absorbs the repeat.
+            Log.DeliveryFailed(logger, e, delivery.BasicProperties.MessageId, Queue);
         }
         finally
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    /// <remarks>In-flight work is not cancelled by shutdown: it finishes and is acked (see StopAsync).</remarks>
+    private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery)
+    {
+        if (!TryRead(delivery.Body.Span, out var envelope, out var reason))
+        {
+            await RejectAsync(channel, delivery, reason);
+            return;
+        }
+
+        using var activity = StartActivity(delivery.BasicProperties);
+        using var logScope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["CorrelationId"] = envelope.CorrelationId,
+            ["MessageEventId"] = envelope.EventId,
+            ["MessageEventType"] = envelope.EventType,
+        });
+        try
+        {
+            await using var scope = dependencies.Scopes.CreateAsyncScope();
+            var outcome = await HandleAsync(scope.ServiceProvider, envelope, new MessageOrigin(Queue, envelope.EventId, envelope.CorrelationId), CancellationToken.None);
+            Log.Handled(logger, envelope.EventType, envelope.EventId, outcome);
+        }
+        catch (Exception e)
+        {
+            var deliveries = DeliveryCount(delivery.BasicProperties);
+            Log.HandlingFailed(logger, e, envelope.EventType, envelope.EventId, Queue, deliveries);
+            if (Data.DatabaseRetry.IsTransient(e))
+            {
+                // The database is away, not the message bad: hold the message a while (this also slows this
+                // consumer down) so an outage of tens of seconds does not use up the delivery limit.
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, deliveries))), CancellationToken.None);
+            }
+
+            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+            return;
+        }
+
+        await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A bad message: to the DLQ with the reason (then acked). If that publish fails, the broker dead-letters it
+    /// through the queue's own DLX instead (reject without requeue): the reason is then only in our log.
+    /// </summary>
+    private async Task RejectAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason)
+    {
+        Log.Rejected(logger, delivery.BasicProperties.MessageId, Queue, reason);
+        try
+        {
+            await DeadLetterAsync(channel, delivery, reason);
+        }
+        catch (Exception e)
+        {
+            Log.DeadLetterPublishFailed(logger, e, delivery.BasicProperties.MessageId, Queue);
+            await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None);
+            return;
+        }
+
+        await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
     }
 
     private bool TryRead(ReadOnlySpan<byte> body, out EventEnvelope<TEvent> envelope, out string reason)
@@ -164,9 +221,8 @@ public abstract class EventConsumer<TEvent>(
     }
 
     /// <summary>Publishes the message unchanged to this queue's DLQ with the reason, and waits for the broker's confirm.</summary>
-    private async Task DeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason, CancellationToken ct)
+    private async Task DeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason)
     {
-        Log.Rejected(logger, delivery.BasicProperties.MessageId, Queue, reason);
         var headers = delivery.BasicProperties.Headers is { } original
             ? new Dictionary<string, object?>(original)
             : new Dictionary<string, object?>();
@@ -174,8 +230,7 @@ public abstract class EventConsumer<TEvent>(
         headers[Topology.SourceQueueHeader] = Queue;
         headers["x-original-routing-key"] = delivery.RoutingKey;
         var properties = new BasicProperties(delivery.BasicProperties) { Headers = headers, DeliveryMode = DeliveryModes.Persistent };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Settings.PublishTimeout);
+        using var timeout = new CancellationTokenSource(Settings.PublishTimeout);
         await channel.BasicPublishAsync(Settings.DeadLetterExchange, BrokerTopology.DeadLetterQueueOf(Queue), mandatory: true,
             properties, delivery.Body, timeout.Token);
     }
@@ -189,6 +244,7 @@ public abstract class EventConsumer<TEvent>(
         return Activities.StartActivity(ActivityKind.Consumer, parent, name: "consume");
     }
 
+    /// <summary>This delivery's number (1 = first), from the quorum queue's count of earlier ones.</summary>
     private static long DeliveryCount(IReadOnlyBasicProperties properties) =>
-        properties.Headers?.TryGetValue("x-delivery-count", out var value) == true ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) + 1 : 1;
+        properties.Headers?.TryGetValue("x-delivery-count", out var value) == true && value is long or int ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) + 1 : 1;
 }

@@ -20,11 +20,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Rejected message {MessageId} from {Queue} to its dead-letter queue: {Reason}")]
     public static partial void Rejected(ILogger logger, string? messageId, string queue, string reason);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Handling {EventType} {EventId} from {Queue} failed (delivery {DeliveryCount}); returned to the queue")]
-    public static partial void HandlingFailed(ILogger logger, Exception exception, string eventType, string eventId, string queue, long deliveryCount);
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Handling {MessageEventType} {MessageEventId} from {Queue} failed (delivery {DeliveryCount}); returned to the queue")]
+    public static partial void HandlingFailed(ILogger logger, Exception exception, string messageEventType, string messageEventId, string queue, long deliveryCount);
 
-    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Handled {EventType} {EventId}: {Outcome}")]
-    public static partial void Handled(ILogger logger, string eventType, string eventId, string outcome);
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Handled {MessageEventType} {MessageEventId}: {Outcome}")]
+    public static partial void Handled(ILogger logger, string messageEventType, string messageEventId, string outcome);
 
     [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Consumer of {Queue} failed; restarting in {Delay}")]
     public static partial void ConsumerFailed(ILogger logger, Exception exception, string queue, TimeSpan delay);
@@ -35,9 +35,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 3020, Level = LogLevel.Debug, Message = "Published {Count} outbox messages")]
     public static partial void Dispatched(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Publishing outbox message {EventId} failed: {ErrorMessage}")]
-    public static partial void PublishFailed(ILogger logger, string eventId, string errorMessage);
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Publishing outbox message {MessageEventId} failed: {ErrorMessage}")]
+    public static partial void PublishFailed(ILogger logger, string messageEventId, string errorMessage);
 
     [LoggerMessage(EventId = 3022, Level = LogLevel.Error, Message = "Outbox dispatcher failed; retrying in {Delay}")]
     public static partial void DispatcherFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "Could not publish rejected message {MessageId} to the DLQ of {Queue}; rejected it to the queue's dead-letter exchange instead")]
+    public static partial void DeadLetterPublishFailed(ILogger logger, Exception exception, string? messageId, string queue);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Could not settle message {MessageId} from {Queue}; the broker will redeliver it")]
+    public static partial void DeliveryFailed(ILogger logger, Exception exception, string? messageId, string queue);
 }

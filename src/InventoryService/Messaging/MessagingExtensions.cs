@@ -21,15 +21,21 @@ public static class MessagingExtensions
 
         builder.Services.AddSingleton<RabbitMqConnection>();
         builder.Services.AddSingleton<BrokerTopology>();
-        builder.Services.AddHostedService<BookingCreatedConsumer>();
-        builder.Services.AddHostedService<PaymentSucceededConsumer>();
-        builder.Services.AddHostedService<PaymentFailedConsumer>();
+        builder.Services.AddSingleton<ConsumerStatus>();
+        builder.Services.AddSingleton<ConsumerDependencies>();
+        // Hosted services stop in reverse order: the dispatcher, registered first, stops last, so it still
+        // publishes what the consumers' last in-flight messages wrote.
         if (builder.Configuration.GetSection(OutboxOptions.SectionName).Get<OutboxOptions>()?.DispatcherEnabled ?? true)
         {
             builder.Services.AddHostedService<OutboxDispatcher>();
         }
 
-        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("rabbitmq", tags: [DatabaseHealthCheck.ReadyTag]);
+        builder.Services.AddHostedService<BookingCreatedConsumer>();
+        builder.Services.AddHostedService<PaymentSucceededConsumer>();
+        builder.Services.AddHostedService<PaymentFailedConsumer>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<BrokerHealthCheck>("rabbitmq", tags: [DatabaseHealthCheck.ReadyTag])
+            .AddCheck<ConsumersHealthCheck>("consumers", tags: [DatabaseHealthCheck.ReadyTag]);
         return builder;
     }
 }

@@ -89,7 +89,7 @@ public sealed class OutboxDispatcher(
             return (0, 0);
         }
 
-        var results = await Task.WhenAll(batch.Select(message => PublishAsync(channel, message, stoppingToken)));
+        var results = await Task.WhenAll(batch.Select(message => PublishAsync(channel, message)));
         var now = time.GetUtcNow();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -114,7 +114,7 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>Publishes one row and waits for the confirm; returns null on success, else the error.</summary>
-    private async Task<string?> PublishAsync(IChannel channel, OutboxMessage message, CancellationToken stoppingToken)
+    private async Task<string?> PublishAsync(IChannel channel, OutboxMessage message)
     {
         var properties = new BasicProperties
         {
@@ -128,15 +128,15 @@ public sealed class OutboxDispatcher(
             AppId = "inventory-service",
             Headers = message.TraceParent is null ? null : new Dictionary<string, object?> { [BookingSystem.Contracts.Topology.TraceParentHeader] = message.TraceParent },
         };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(rabbitOptions.Value.PublishTimeout);
+        // Only the publish timeout cancels a publish, not shutdown: what the broker confirms must get marked sent.
+        using var timeout = new CancellationTokenSource(rabbitOptions.Value.PublishTimeout);
         try
         {
             await channel.BasicPublishAsync(rabbitOptions.Value.Exchange, message.RoutingKey, mandatory: false, properties,
                 Encoding.UTF8.GetBytes(message.Payload), timeout.Token);
             return null;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (Exception e)
         {
             Log.PublishFailed(logger, message.EventId, e.Message);
             return e.Message;

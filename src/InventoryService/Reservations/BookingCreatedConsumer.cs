@@ -7,9 +7,8 @@ namespace BookingSystem.InventoryService.Reservations;
 
 /// <summary>Reserves stock for a new booking; out of stock and unknown items are outcomes (acked), not errors.</summary>
 public sealed class BookingCreatedConsumer(
-    RabbitMqConnection connection, BrokerTopology topology, IServiceScopeFactory scopes,
-    IOptions<RabbitMqOptions> options, IOptions<ReservationOptions> reservationOptions, ILogger<BookingCreatedConsumer> logger)
-    : EventConsumer<BookingCreated>(connection, topology, scopes, options, logger)
+    ConsumerDependencies dependencies, IOptions<ReservationOptions> reservationOptions, ILogger<BookingCreatedConsumer> logger)
+    : EventConsumer<BookingCreated>(dependencies, logger)
 {
     protected override string Queue => Settings.BookingCreatedQueue;
 
@@ -29,10 +28,7 @@ public sealed class BookingCreatedConsumer(
     private ReserveCommand ToCommand(BookingCreated data, string correlationId, ValidationErrors errors)
     {
         errors.RequireIdentifier("bookingId", data.BookingId);
-        if (data.UserId is { Length: > Identifiers.MaxLength })
-        {
-            errors.Add("userId", $"userId must be at most {Identifiers.MaxLength} characters.");
-        }
+        errors.CheckText("userId", data.UserId, Identifiers.MaxLength);
 
         if (data.HoldMinutes is not null)
         {

@@ -1,14 +1,12 @@
 using BookingSystem.Contracts;
 using BookingSystem.InventoryService.Messaging;
 using BookingSystem.InventoryService.Validation;
-using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Reservations;
 
 /// <summary>A payment outcome for a booking; the rules (ordering, repeats, expiry) live in <see cref="ReservationService.ApplyPaymentAsync"/>.</summary>
-public abstract class PaymentOutcomeConsumer<TEvent>(
-    RabbitMqConnection connection, BrokerTopology topology, IServiceScopeFactory scopes, IOptions<RabbitMqOptions> options, ILogger logger)
-    : EventConsumer<TEvent>(connection, topology, scopes, options, logger) where TEvent : class
+public abstract class PaymentOutcomeConsumer<TEvent>(ConsumerDependencies dependencies, ILogger logger)
+    : EventConsumer<TEvent>(dependencies, logger) where TEvent : class
 {
     protected abstract PaymentResult Result { get; }
 
@@ -21,10 +19,8 @@ public abstract class PaymentOutcomeConsumer<TEvent>(
 }
 
 /// <summary>Payment succeeded: confirm the hold (or take the stock again after expiry).</summary>
-public sealed class PaymentSucceededConsumer(
-    RabbitMqConnection connection, BrokerTopology topology, IServiceScopeFactory scopes,
-    IOptions<RabbitMqOptions> options, ILogger<PaymentSucceededConsumer> logger)
-    : PaymentOutcomeConsumer<PaymentSucceeded>(connection, topology, scopes, options, logger)
+public sealed class PaymentSucceededConsumer(ConsumerDependencies dependencies, ILogger<PaymentSucceededConsumer> logger)
+    : PaymentOutcomeConsumer<PaymentSucceeded>(dependencies, logger)
 {
     protected override string Queue => Settings.PaymentSucceededQueue;
 
@@ -38,10 +34,8 @@ public sealed class PaymentSucceededConsumer(
 }
 
 /// <summary>Payment failed: release the hold (compensation).</summary>
-public sealed class PaymentFailedConsumer(
-    RabbitMqConnection connection, BrokerTopology topology, IServiceScopeFactory scopes,
-    IOptions<RabbitMqOptions> options, ILogger<PaymentFailedConsumer> logger)
-    : PaymentOutcomeConsumer<PaymentFailed>(connection, topology, scopes, options, logger)
+public sealed class PaymentFailedConsumer(ConsumerDependencies dependencies, ILogger<PaymentFailedConsumer> logger)
+    : PaymentOutcomeConsumer<PaymentFailed>(dependencies, logger)
 {
     protected override string Queue => Settings.PaymentFailedQueue;
 

@@ -23,6 +23,7 @@ public sealed class ReservationService(
     ILogger<ReservationService> logger)
 {
     private const string BookingIdIndex = "IX_reservations_booking_id";
+    private const string PaymentOutcomeKey = "PK_payment_outcomes";
 
     public Task<Reservation?> FindAsync(string bookingId, CancellationToken cancellationToken) =>
         db.Reservations.AsNoTracking().Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == bookingId, cancellationToken);
@@ -37,6 +38,7 @@ public sealed class ReservationService(
     public async Task<ReserveResult> ReserveAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken cancellationToken) =>
         await InTransactionAsync(origin, ReserveResult.Duplicate, async ct =>
         {
+            await LockBookingAsync(command.BookingId, ct);
             var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == command.BookingId, ct);
             if (existing is not null)
             {
@@ -44,7 +46,8 @@ public sealed class ReservationService(
             }
 
             var now = time.GetUtcNow();
-            var payment = await LockPaymentOutcomeAsync(command.BookingId, ct);
+            // A payment outcome that came first and is not applied yet (one applied to an earlier, failed attempt is not reused).
+            var payment = await LockPaymentOutcomeAsync(command.BookingId, ct) is { AppliedAt: null } pending ? pending : null;
             var items = await LockItemsAsync(command.Lines.Select(l => l.ItemId), ct);
             var lines = Availability.Evaluate(command.Lines, items);
             var reservation = NewReservation(command, now);
@@ -98,6 +101,7 @@ public sealed class ReservationService(
     public async Task<PaymentHandling> ApplyPaymentAsync(string bookingId, PaymentResult result, MessageOrigin origin, CancellationToken cancellationToken) =>
         await InTransactionAsync(origin, PaymentHandling.Duplicate, async ct =>
         {
+            await LockBookingAsync(bookingId, ct);
             var now = time.GetUtcNow();
             var earlier = await LockPaymentOutcomeAsync(bookingId, ct);
             if (earlier is not null)
@@ -119,19 +123,27 @@ public sealed class ReservationService(
             }
 
             payment.AppliedAt = now;
-            if (result == PaymentResult.Failed)
+            switch (result, reservation.Status)
             {
-                await TransitionLockedAsync(reservation, ReservationAction.Release, ReleaseReason.PaymentFailed, origin, ct);
-                return PaymentHandling.Applied;
+                case (PaymentResult.Succeeded, ReservationStatus.Expired):
+                    await RetakeAfterPaymentAsync(reservation, now, origin, ct);
+                    return PaymentHandling.Applied;
+                case (PaymentResult.Succeeded, ReservationStatus.Released):
+                    // Cancelled (or released) before the money came: nothing is held and nothing is taken again.
+                    outbox.ReservationFailed(reservation.BookingId, ReservationFailureReasons.Released,
+                        reservation.Lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null)), reservation.CorrelationId, origin.EventId);
+                    Log.PaymentAfterRelease(logger, bookingId);
+                    return PaymentHandling.Applied;
             }
 
-            if (reservation.Status is ReservationStatus.Expired or ReservationStatus.Released)
+            var action = result == PaymentResult.Succeeded ? ReservationAction.Confirm : ReservationAction.Release;
+            var transition = await TransitionLockedAsync(reservation, action, action == ReservationAction.Release ? ReleaseReason.PaymentFailed : null, origin, ct);
+            if (transition.Outcome != TransitionOutcome.Applied)
             {
-                await RetakeAfterPaymentAsync(reservation, now, origin, ct);
-                return PaymentHandling.Applied;
+                payment.AppliedAt = null;
+                return PaymentHandling.Ignored;
             }
 
-            await TransitionLockedAsync(reservation, ReservationAction.Confirm, reason: null, origin, ct);
             return PaymentHandling.Applied;
         }, cancellationToken);
 
@@ -173,6 +185,7 @@ public sealed class ReservationService(
         string bookingId, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>
         await InTransactionAsync(origin: null, new TransitionResult(TransitionOutcome.AlreadyDone, null), async ct =>
         {
+            await LockBookingAsync(bookingId, ct);
             var reservation = await LockReservationAsync(bookingId, ct);
             return reservation is null
                 ? new TransitionResult(TransitionOutcome.NotFound, null)
@@ -304,7 +317,7 @@ public sealed class ReservationService(
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e) when (DatabaseRetry.IsUniqueViolation(e, BookingIdIndex))
+            catch (DbUpdateException e) when (DatabaseRetry.IsUniqueViolation(e, BookingIdIndex) || DatabaseRetry.IsUniqueViolation(e, PaymentOutcomeKey))
             {
                 // The same booking raced us with other items (the same items would have waited on our row locks):
                 // run again, and find the winner's reservation.
@@ -315,6 +328,15 @@ public sealed class ReservationService(
             outboxSignal.Notify();
             return result;
         }, cancellationToken);
+
+    /// <summary>
+    /// Serializes everything that decides about one booking (reserve, payment, transitions) for the rest of the
+    /// transaction. Row locks alone cannot: a booking's reservation or payment row may not exist yet, and a
+    /// BookingCreated and a payment handled at the same instant would each miss the other's uncommitted row.
+    /// Taken before any row lock, so the lock order stays booking, payment row, reservation row, items.
+    /// </summary>
+    private async Task LockBookingAsync(string bookingId, CancellationToken ct) =>
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({bookingId}, 0))", ct);
 
     private async Task<Reservation?> LockReservationAsync(string bookingId, CancellationToken ct)
     {

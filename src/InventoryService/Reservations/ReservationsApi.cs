@@ -31,6 +31,8 @@ public static class ReservationsApi
         }
 
         var lines = ReservationLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
+        var userId = http.User.FindFirstValue("sub");
+        errors.CheckText("token sub", userId, maxLength: Identifiers.MaxLength);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -41,7 +43,7 @@ public static class ReservationsApi
             lines,
             request.HoldMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
             CorrelationId.Of(http),
-            http.User.FindFirstValue("sub"));
+            userId);
         var result = await reservations.ReserveAsync(command, cancellationToken);
         return result.Outcome switch
         {
@@ -77,7 +79,7 @@ public static class ReservationsApi
     public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
         ReservationService reservations, string bookingId, CancellationToken cancellationToken)
     {
-        var reservation = await reservations.FindAsync(bookingId, cancellationToken);
+        var reservation = Identifiers.IsValid(bookingId) ? await reservations.FindAsync(bookingId, cancellationToken) : null;
         return reservation is null ? ReservationNotFound(bookingId) : TypedResults.Ok(ReservationResponse.From(reservation));
     }
 

@@ -38,6 +38,7 @@ public static class StockApi
         InventoryDbContext db, string? location, string? stock, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
+        errors.CheckText("location", string.IsNullOrEmpty(location) ? null : location, maxLength: 100);
         errors.RequireRange("page", page ?? 1, 1, 1_000_000);
         errors.RequireRange("pageSize", pageSize ?? DefaultPageSize, 1, MaxPageSize);
         var filter = (stock ?? "all").ToLowerInvariant();
@@ -75,7 +76,9 @@ public static class StockApi
     public static async Task<Results<Ok<ItemResponse>, ProblemHttpResult>> GetItem(
         InventoryDbContext db, string itemId, CancellationToken cancellationToken)
     {
-        var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.ItemId == itemId, cancellationToken);
+        var item = Identifiers.IsValid(itemId)
+            ? await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.ItemId == itemId, cancellationToken)
+            : null;
         return item is null ? ItemNotFound(itemId) : TypedResults.Ok(ItemResponse.From(item));
     }
 
@@ -100,15 +103,8 @@ public static class StockApi
     {
         var errors = new ValidationErrors();
         errors.RequireIdentifier("itemId", request.ItemId);
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
-        {
-            errors.Add("name", "name is required, at most 200 characters.");
-        }
-
-        if (request.Location is { } location && (string.IsNullOrWhiteSpace(location) || location.Length > 100))
-        {
-            errors.Add("location", "location, when given, must be 1-100 characters.");
-        }
+        errors.CheckText("name", request.Name, maxLength: 200, required: true);
+        errors.CheckText("location", request.Location, maxLength: 100);
 
         errors.RequireRange("total", request.Total, 0, MaxTotal);
         errors.RequireRange("lowStockThreshold", request.LowStockThreshold ?? InventoryItem.DefaultLowStockThreshold, 0, MaxTotal);
@@ -157,15 +153,12 @@ public static class StockApi
             errors.Add("delta", "delta must not be 0.");
         }
 
-        if (request.ReasonCode is null)
+        if (request.ReasonCode is not { } reasonCode || !Enum.IsDefined(reasonCode))
         {
             errors.Add("reasonCode", $"reasonCode is required: one of {string.Join(", ", Enum.GetNames<AdjustmentReason>())}.");
         }
 
-        if (request.Note is { Length: > 500 })
-        {
-            errors.Add("note", "note must be at most 500 characters.");
-        }
+        errors.CheckText("note", request.Note, maxLength: 500);
 
         if (!errors.IsEmpty)
         {

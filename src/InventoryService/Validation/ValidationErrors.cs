@@ -41,6 +41,26 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>Free text: optional unless <paramref name="required"/>, at most <paramref name="maxLength"/>, no control characters.</summary>
+    public void CheckText(string field, string? value, int maxLength, bool required = false)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required || value is not null)
+            {
+                Add(field, $"{field} must be 1-{maxLength} characters.");
+            }
+        }
+        else if (value.Length > maxLength)
+        {
+            Add(field, $"{field} must be at most {maxLength} characters.");
+        }
+        else if (value.Any(char.IsControl))
+        {
+            Add(field, $"{field} must not contain control characters.");
+        }
+    }
+
     public IDictionary<string, string[]> ToDictionary() =>
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 

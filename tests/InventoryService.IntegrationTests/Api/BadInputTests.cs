@@ -33,6 +33,10 @@ public sealed class BadInputTests(InventoryApiFactory factory) : IClassFixture<I
         { "/api/inventory/items", "{ \"itemId\": \"X-1\", \"total\": 1 }", "name" },
         { "/api/inventory/adjustments", "{ \"itemId\": \"X-1\", \"delta\": 0, \"reasonCode\": \"Restock\" }", "delta" },
         { "/api/inventory/adjustments", "{ \"itemId\": \"X-1\", \"delta\": 2 }", "reasonCode" },
+        { "/api/inventory/adjustments", "{ \"itemId\": \"X-1\", \"delta\": 2, \"reasonCode\": 99 }", "reasonCode" },
+        { "/api/inventory/adjustments", "{ \"itemId\": \"X-1\", \"delta\": 2, \"reasonCode\": \"Restock\", \"note\": \"a\u0000b\" }", "note" },
+        { "/api/inventory/items", "{ \"itemId\": \"X-1\", \"total\": 1, \"name\": \"nul\u0000name\" }", "name" },
+        { "/api/inventory/items", "{ \"itemId\": \"X-1\", \"total\": 1, \"name\": \"n\", \"location\": \"\" }", "location" },
     };
 
     [Theory]
@@ -59,6 +63,17 @@ public sealed class BadInputTests(InventoryApiFactory factory) : IClassFixture<I
         Assert.Contains("50", (await response.ReadJsonAsync()).GetProperty("errors").GetProperty("items")[0].GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/inventory/bad%01id")]
+    [InlineData("/api/inventory/reservations/bad%01id")]
+    [InlineData("/api/inventory/reservations/has%20space")]
+    public async Task Ids_that_cannot_exist_are_404_not_500(string url)
+    {
+        using var response = await _client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task An_empty_body_is_400_not_500()
     {
@@ -74,6 +89,7 @@ public sealed class BadInputTests(InventoryApiFactory factory) : IClassFixture<I
     [InlineData("/api/inventory?stock=plenty")]
     [InlineData("/api/inventory?page=abc")]
     [InlineData("/api/inventory/adjustments?limit=0")]
+    [InlineData("/api/inventory?location=%00")]
     public async Task Bad_query_parameters_are_400_problem_details(string url)
     {
         using var response = await _client.GetAsync(url);

@@ -66,6 +66,9 @@ public sealed class TestVirtualHost : IAsyncDisposable
         }
     }
 
+    public async Task DeleteQueueAsync(string queue) =>
+        (await _management.DeleteAsync($"queues/{Name}/{queue}")).EnsureSuccessStatusCode();
+
     /// <summary>Messages ready in a queue, asked of the broker itself (not the management statistics, which lag).</summary>
     public async Task<int> ReadyMessagesAsync(string queue)
     {

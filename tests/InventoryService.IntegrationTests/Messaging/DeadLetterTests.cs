@@ -43,6 +43,22 @@ public sealed class DeadLetterTests(MessagingEnvironment env) : IClassFixture<Me
     }
 
     [Fact]
+    public async Task A_consumer_whose_queue_is_deleted_declares_it_again_and_resumes()
+    {
+        await env.VirtualHost.DeleteQueueAsync(Topology.PaymentFailedQueue);
+        await env.VirtualHost.WaitForBindingsAsync(Topology.Exchange, Topology.PaymentFailedQueue);
+        var item = await env.Service.CreateItemAsync(total: 3, lowStockThreshold: 0);
+        var bookingId = "bk-" + EventProbe.NewId();
+        await Probe.BookingCreatedAsync(bookingId, item.ItemId);
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
+
+        await Probe.PaymentAsync(bookingId, succeeded: false);
+
+        await Probe.WaitForAsync(RoutingKeys.InventoryReleased, bookingId);
+        Assert.Equal((0, 3, 0), await env.Service.CountersAsync(item.ItemId));
+    }
+
+    [Fact]
     public async Task Too_many_lines_is_a_bad_message()
     {
         var lines = Enumerable.Range(0, 51).Select(i => new { itemId = $"I-{i}", quantity = 1 }).ToList();

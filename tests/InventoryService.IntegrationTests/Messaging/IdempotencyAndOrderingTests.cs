@@ -132,6 +132,44 @@ public sealed class IdempotencyAndOrderingTests(MessagingEnvironment env) : ICla
         Assert.Equal((1, 5, 1), await env.Service.CountersAsync(item.ItemId));
     }
 
+    [Fact]
+    public async Task BookingCreated_and_PaymentSucceeded_handled_at_the_same_instant_always_end_confirmed()
+    {
+        var item = await env.Service.CreateItemAsync(total: 1_000, lowStockThreshold: 0);
+        var bookings = Enumerable.Range(0, 150).Select(i => $"race-{i}-{EventProbe.NewId()}").ToList();
+
+        // Two queues, two consumers: the pairs race each other inside the service.
+        await Task.WhenAll(bookings.Select(async bookingId =>
+        {
+            await Probe.BookingCreatedAsync(bookingId, item.ItemId);
+            await Probe.PaymentAsync(bookingId, succeeded: true);
+        }));
+
+        await EventProbe.WaitUntilAsync(() => bookings.All(b => Probe.For(b).Any(e => e.RoutingKey == RoutingKeys.InventoryConfirmed)),
+            TimeSpan.FromSeconds(60), () => $"{bookings.Count(b => Probe.For(b).All(e => e.RoutingKey != RoutingKeys.InventoryConfirmed))} bookings not confirmed");
+        Assert.Equal((150, 1_000, 150), await env.Service.CountersAsync(item.ItemId));
+    }
+
+    [Fact]
+    public async Task PaymentSucceeded_after_a_cancellation_does_not_take_the_stock_again_and_asks_for_a_refund()
+    {
+        var item = await env.Service.CreateItemAsync(total: 5, lowStockThreshold: 0);
+        var bookingId = "bk-" + EventProbe.NewId();
+        await Probe.BookingCreatedAsync(bookingId, item.ItemId, quantity: 2);
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
+        await using (var scope = env.Service.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ReservationService>().ReleaseAsync(bookingId, ReleaseReason.Cancelled, CancellationToken.None);
+        }
+
+        await Probe.PaymentAsync(bookingId, succeeded: true);
+        var failed = await Probe.WaitForAsync(RoutingKeys.InventoryReservationFailed, bookingId);
+
+        Assert.Equal(ReservationFailureReasons.Released, failed.Data.GetProperty("reason").GetString());
+        Assert.Equal(ReservationStatus.Released, (await FindAsync(bookingId))!.Status);
+        Assert.Equal((0, 5, 0), await env.Service.CountersAsync(item.ItemId));
+    }
+
     private async Task<Reservation?> FindAsync(string bookingId)
     {
         await using var scope = env.Service.Scope();

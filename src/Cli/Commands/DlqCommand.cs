@@ -1,0 +1,117 @@
+using System.CommandLine;
+using BookingSystem.Cli.Messaging;
+
+namespace BookingSystem.Cli.Commands;
+
+/// <summary>
+/// <c>booking dlq list [--queue Q] [--max N]</c> shows what the InventoryService's dead-letter queues hold without
+/// consuming it; <c>booking dlq replay --queue Q [--max N] [--message-id X]</c> moves messages back to the platform
+/// exchange under their original routing key, acking each in the DLQ only after the broker confirmed the republish.
+/// </summary>
+public static class DlqCommand
+{
+    public static Command Create() => new("dlq", "Inspect and replay the InventoryService's dead-letter queues.")
+    {
+        ListCommand(),
+        ReplayCommand(),
+    };
+
+    private static Command ListCommand()
+    {
+        var queue = QueueOption(required: false, "Only this queue's DLQ (default: all three: " + string.Join(", ", EventRouting.ConsumerQueues) + ").");
+        var max = new Option<int>("--max") { Description = "Messages to show per DLQ (the count is always complete).", DefaultValueFactory = _ => 20 };
+        max.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 10_000)
+            {
+                result.AddError("--max must be between 0 and 10000.");
+            }
+        });
+
+        var command = new Command("list",
+            "Count and show dead-lettered messages (messageId, reason, source queue, routing key to replay with, first 200 characters of the body). " +
+            "Nothing is consumed: messages are fetched with basic.get without ack, then nacked with requeue.")
+        {
+            queue, max,
+        };
+        command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, _) =>
+        {
+            await using var broker = await BrokerClient.ConnectAsync(BrokerSettings.From(DevelopmentSettings.Load()), maxInFlight: 1, ct);
+            var queues = parse.GetValue(queue) is { } one ? [EventRouting.DeadLetterQueueOf(one)] : EventRouting.ConsumerQueues.Select(EventRouting.DeadLetterQueueOf);
+            var dlq = new DeadLetterQueues(broker);
+            foreach (var name in queues)
+            {
+                var listing = await dlq.PeekAsync(name, parse.GetValue(max), ct);
+                await WriteListingAsync(output, listing);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command ReplayCommand()
+    {
+        var queue = QueueOption(required: true, "The consumer queue (or its .dlq) whose dead letters to replay, e.g. inventory.booking-created.");
+        var max = new Option<int?>("--max") { Description = "Replay at most this many (default: every message the DLQ holds now)." };
+        max.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError("--max must be at least 1.");
+            }
+        });
+        var messageId = new Option<string>("--message-id") { Description = "Replay only the message(s) with this message_id; the others stay." };
+
+        var command = new Command("replay",
+            "Move dead-lettered messages back to the platform exchange with their original routing key (x-original-routing-key, " +
+            "else the x-death record, else derived from the source queue: inventory.booking-created -> booking.created). " +
+            "Each is published with a confirm and acked in the DLQ only afterwards.")
+        {
+            queue, max, messageId,
+        };
+        command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
+        {
+            await using var broker = await BrokerClient.ConnectAsync(BrokerSettings.From(DevelopmentSettings.Load()), maxInFlight: 1, ct);
+            await broker.DeclareExchangeAsync(ct);
+            var name = EventRouting.DeadLetterQueueOf(parse.GetRequiredValue(queue));
+            var result = await new DeadLetterQueues(broker).ReplayAsync(name, parse.GetValue(max), parse.GetValue(messageId),
+                (letter, routingKey) => output.WriteLineAsync($"  replayed {letter.MessageId ?? "(no message_id)"} -> {broker.Settings.Exchange} / {routingKey}"), ct);
+            await output.WriteLineAsync($"Replayed {result.Replayed} message(s) from {name}; {result.Remaining} left in it.");
+            if (result.Skipped > 0)
+            {
+                await error.WriteLineAsync($"{result.Skipped} message(s) skipped: no routing key could be found for them (see booking dlq list).");
+            }
+
+            if (result.Error is not null)
+            {
+                await error.WriteLineAsync(result.Error);
+                return CommandFailures.Failed;
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Option<string> QueueOption(bool required, string description) =>
+        new("--queue", "-q") { Description = description, Required = required, HelpName = "queue" };
+
+    private static async Task WriteListingAsync(TextWriter output, DeadLetterListing listing)
+    {
+        if (listing.Count is not { } count)
+        {
+            await output.WriteLineAsync($"{listing.Queue}: does not exist (has the InventoryService run on this vhost?)");
+            return;
+        }
+
+        await output.WriteLineAsync($"{listing.Queue}: {count} message(s){(listing.Messages.Count < count ? $", showing {listing.Messages.Count}" : string.Empty)}");
+        var number = 0;
+        foreach (var letter in listing.Messages)
+        {
+            await output.WriteLineAsync($"  [{++number}] messageId={letter.MessageId ?? "(none)"} source={letter.SourceQueue} replayAs={letter.RoutingKey ?? "(unknown)"}");
+            await output.WriteLineAsync($"      reason: {letter.Reason ?? "(none)"}");
+            await output.WriteLineAsync($"      body:   {letter.Preview}");
+        }
+    }
+}

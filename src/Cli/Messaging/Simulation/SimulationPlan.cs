@@ -1,0 +1,68 @@
+using BookingSystem.Contracts;
+
+namespace BookingSystem.Cli.Messaging.Simulation;
+
+/// <summary>What the simulated payment service does once a booking's stock is held.</summary>
+public enum PaymentPlan
+{
+    Pay,
+    FailPayment,
+    NeverPay,
+}
+
+public sealed record PlannedBooking(string BookingId, IReadOnlyList<BookingLine> Lines, PaymentPlan Payment)
+{
+    public string CorrelationId => BookingId;
+
+    public int Units => Lines.Sum(l => l.Quantity);
+}
+
+/// <summary>An item as the inventory API lists it.</summary>
+public sealed record StockItem(string ItemId, int Total, int Reserved, int Available);
+
+/// <summary>
+/// The bookings of one run, all decided up front from one seeded <see cref="Random"/>: which items (preferring
+/// ones with stock left), and per booking its lines (distinct items, 1..QuantityMax each) and its payment fate.
+/// The same seed over the same item list gives the same plan; booking ids carry the run id, so runs never collide.
+/// </summary>
+public sealed record SimulationPlan(string RunId, IReadOnlyList<string> ItemIds, IReadOnlyList<PlannedBooking> Bookings)
+{
+    public static SimulationPlan Create(SimulationOptions options, IReadOnlyList<StockItem> liveItems, string runId)
+    {
+        var random = new Random(options.Seed);
+        if (liveItems.Count == 0)
+        {
+            throw new ArgumentException("The inventory lists no items.", nameof(liveItems));
+        }
+
+        // Items with stock first (a run over sold-out rooms only shows InsufficientStock), each group shuffled.
+        var ordered = liveItems.OrderBy(i => i.ItemId, StringComparer.Ordinal).ToArray();
+        var inStock = ordered.Where(i => i.Available > 0).ToArray();
+        var soldOut = ordered.Where(i => i.Available <= 0).ToArray();
+        random.Shuffle(inStock);
+        random.Shuffle(soldOut);
+        var itemIds = inStock.Concat(soldOut).Take(options.Items).Select(i => i.ItemId).ToList();
+
+        var bookings = new List<PlannedBooking>(options.Bookings);
+        var width = Math.Max(4, options.Bookings.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        for (var n = 1; n <= options.Bookings; n++)
+        {
+            var lineCount = random.Next(1, Math.Min(options.LinesMax, itemIds.Count) + 1);
+            var chosen = itemIds.ToArray();
+            random.Shuffle(chosen);
+            var lines = chosen.Take(lineCount)
+                .Select(item => new BookingLine(item, random.Next(1, options.QuantityMax + 1)))
+                .OrderBy(l => l.ItemId, StringComparer.Ordinal)
+                .ToList();
+            var roll = random.NextDouble();
+            var payment = roll < options.NeverPayRate ? PaymentPlan.NeverPay
+                : roll < options.NeverPayRate + options.PaymentFailureRate ? PaymentPlan.FailPayment
+                : PaymentPlan.Pay;
+            bookings.Add(new PlannedBooking($"sim-{runId}-{n.ToString("D" + width, System.Globalization.CultureInfo.InvariantCulture)}", lines, payment));
+        }
+
+        return new SimulationPlan(runId, itemIds, bookings);
+    }
+
+    public static string NewRunId() => Guid.NewGuid().ToString("N")[..8];
+}

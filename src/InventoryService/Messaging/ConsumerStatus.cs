@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace BookingSystem.InventoryService.Messaging;
+
+/// <summary>What every consumer needs; one object so the consumer classes stay thin.</summary>
+public sealed record ConsumerDependencies(
+    RabbitMqConnection Connection, BrokerTopology Topology, ConsumerStatus Status, IServiceScopeFactory Scopes, IOptions<RabbitMqOptions> Options);
+
+/// <summary>Which queues have a live consumer right now; readiness fails while one is down.</summary>
+public sealed class ConsumerStatus
+{
+    private readonly ConcurrentDictionary<string, bool> _consuming = new(StringComparer.Ordinal);
+
+    public void Report(string queue, bool consuming) => _consuming[queue] = consuming;
+
+    public IReadOnlyDictionary<string, bool> Snapshot() => new Dictionary<string, bool>(_consuming, StringComparer.Ordinal);
+}
+
+public sealed class ConsumersHealthCheck(ConsumerStatus status, IOptions<RabbitMqOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        var snapshot = status.Snapshot();
+        var queues = new[] { settings.BookingCreatedQueue, settings.PaymentSucceededQueue, settings.PaymentFailedQueue };
+        var down = queues.Where(q => !snapshot.GetValueOrDefault(q)).ToList();
+        var data = queues.ToDictionary(q => q, q => (object)(snapshot.GetValueOrDefault(q) ? "consuming" : "down"));
+        return Task.FromResult(down.Count == 0
+            ? HealthCheckResult.Healthy("All consumers are consuming.", data)
+            : HealthCheckResult.Unhealthy($"Not consuming: {string.Join(", ", down)}.", data: data));
+    }
+}
