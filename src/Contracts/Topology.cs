@@ -22,6 +22,9 @@ public static class Topology
     /// <summary>Header on a dead-lettered message naming the queue it was consumed from.</summary>
     public const string SourceQueueHeader = "x-source-queue";
 
+    /// <summary>Header on a dead-lettered message with the routing key it was published with (for replay).</summary>
+    public const string OriginalRoutingKeyHeader = "x-original-routing-key";
+
     /// <summary>W3C trace context header carried on every message.</summary>
     public const string TraceParentHeader = "traceparent";
 }

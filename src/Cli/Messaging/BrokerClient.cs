@@ -25,12 +25,12 @@ public sealed class BrokerClient : IAsyncDisposable
 
     public IConnection Connection => _connection;
 
-    public static async Task<BrokerClient> ConnectAsync(BrokerSettings settings, int maxInFlight, CancellationToken cancellationToken)
+    public static async Task<BrokerClient> ConnectAsync(BrokerSettings settings, int maxInFlight, CancellationToken cancellationToken, bool automaticRecovery = false)
     {
         IConnection connection;
         try
         {
-            connection = await settings.CreateConnectionFactory().CreateConnectionAsync(cancellationToken);
+            connection = await settings.CreateConnectionFactory(automaticRecovery).CreateConnectionAsync(cancellationToken);
         }
         catch (BrokerUnreachableException e)
         {
@@ -83,15 +83,15 @@ public sealed class BrokerClient : IAsyncDisposable
         }
         catch (PublishException e)
         {
-            throw new BrokerException($"The broker refused (nacked) the message for '{routingKey}'.", e);
+            throw new BrokerException($"The broker refused (nacked) the message for '{routingKey}'.", e, retriable: true);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new BrokerException($"No publisher confirm for '{routingKey}' within {Settings.PublishTimeout.TotalSeconds:0.#} s.", e);
+            throw new BrokerException($"No publisher confirm for '{routingKey}' within {Settings.PublishTimeout.TotalSeconds:0.#} s.", e, retriable: true);
         }
-        catch (AlreadyClosedException e)
+        catch (OperationInterruptedException e)
         {
-            throw new BrokerException($"The channel is closed: {e.ShutdownReason?.ReplyText ?? e.Message}", e);
+            throw new BrokerException($"The channel is closed: {e.ShutdownReason?.ReplyText ?? e.Message}", e, retriable: true);
         }
     }
 
@@ -113,4 +113,8 @@ public sealed class BrokerClient : IAsyncDisposable
 }
 
 /// <summary>A broker failure worth one line to the operator (the cause is in <see cref="Exception.InnerException"/>).</summary>
-public sealed class BrokerException(string message, Exception? inner = null) : Exception(message, inner);
+/// <param name="retriable">The same publish may succeed later (connection lost, no confirm, nack); not for an unroutable message.</param>
+public sealed class BrokerException(string message, Exception? inner = null, bool retriable = false) : Exception(message, inner)
+{
+    public bool IsRetriable { get; } = retriable;
+}

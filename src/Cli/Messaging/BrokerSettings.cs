@@ -33,7 +33,11 @@ public sealed record BrokerSettings(string Host, int Port, string VirtualHost, s
     /// <summary>For messages: never includes the password.</summary>
     public override string ToString() => $"amqp://{UserName}@{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}";
 
-    public ConnectionFactory CreateConnectionFactory() => new()
+    /// <param name="automaticRecovery">
+    /// Reconnect and redeclare after a connection loss (long runs such as <c>simulate</c>); one-shot commands fail fast
+    /// instead and the operator reruns them.
+    /// </param>
+    public ConnectionFactory CreateConnectionFactory(bool automaticRecovery = false) => new()
     {
         HostName = Host,
         Port = Port,
@@ -41,8 +45,9 @@ public sealed record BrokerSettings(string Host, int Port, string VirtualHost, s
         UserName = UserName,
         Password = Password,
         ClientProvidedName = $"booking-cli@{Environment.MachineName}",
-        // A short-lived tool: fail fast instead of recovering; the operator reruns the command.
-        AutomaticRecoveryEnabled = false,
+        AutomaticRecoveryEnabled = automaticRecovery,
+        TopologyRecoveryEnabled = automaticRecovery,
+        NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
         RequestedConnectionTimeout = TimeSpan.FromSeconds(10),
     };
 }

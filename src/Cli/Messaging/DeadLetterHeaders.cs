@@ -12,7 +12,7 @@ namespace BookingSystem.Cli.Messaging;
 public static class DeadLetterHeaders
 {
     /// <summary>Set by the InventoryService on the messages it rejects: the routing key they arrived with.</summary>
-    public const string OriginalRoutingKey = "x-original-routing-key";
+    public const string OriginalRoutingKey = Topology.OriginalRoutingKeyHeader;
 
     /// <summary>The broker's record of each dead-lettering, most recent first.</summary>
     public const string Death = "x-death";

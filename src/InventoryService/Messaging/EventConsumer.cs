@@ -228,7 +228,7 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
             : new Dictionary<string, object?>();
         headers[Topology.RejectReasonHeader] = reason.Length > 1_000 ? reason[..1_000] : reason;
         headers[Topology.SourceQueueHeader] = Queue;
-        headers["x-original-routing-key"] = delivery.RoutingKey;
+        headers[Topology.OriginalRoutingKeyHeader] = delivery.RoutingKey;
         var properties = new BasicProperties(delivery.BasicProperties) { Headers = headers, DeliveryMode = DeliveryModes.Persistent };
         using var timeout = new CancellationTokenSource(Settings.PublishTimeout);
         await channel.BasicPublishAsync(Settings.DeadLetterExchange, BrokerTopology.DeadLetterQueueOf(Queue), mandatory: true,

@@ -26,27 +26,31 @@ public sealed record BookingVerdict(PlannedBooking Booking, string? Outcome, int
     public static string ReservationFailed(string? reason) => $"ReservationFailed ({reason})";
 
     /// <summary>
-    /// The final outcome rules: a failed reservation, a confirmation, or a release ends a booking; an expiry ends it
-    /// unless a later payment outcome followed (the service re-reserves or refunds after an expiry); a hold the
-    /// simulation never pays for is final as it stands. A second reservation outcome counts as a second outcome.
+    /// The final outcome rules, on the set of events (the service's events may arrive out of order): a failed
+    /// reservation ends a booking; so does the answer to its payment (Confirmed, Released(PaymentFailed), or a
+    /// refund request: ReservationFailed(HoldExpired/Released)); a release the payment did not cause (Expired,
+    /// Cancelled, Manual) ends it only if no payment answer followed; a hold the simulation never pays for is final
+    /// as it stands. A second reservation outcome counts as a second outcome.
     /// </summary>
     public static BookingVerdict Judge(PlannedBooking booking, IReadOnlyList<ObservedEvent> events)
     {
         var reserved = events.Count(e => e.EventType == EventTypes.InventoryReserved);
         var failures = events.Where(e => e.EventType == EventTypes.InventoryReservationFailed).ToList();
         var releases = events.Where(e => e.EventType == EventTypes.InventoryReleased).ToList();
-        var expiries = releases.Count(e => e.Reason == ReleaseReasons.Expired);
-        var reservationOutcomes = reserved + failures.Count(f => f.Reason != ReservationFailureReasons.HoldExpired);
+        var reservationOutcomes = reserved + failures.Count(f => !IsRefundRequest(f.Reason));
 
-        var finals = failures.Select(f => ReservationFailed(f.Reason))
+        var finals = failures.Where(f => !IsRefundRequest(f.Reason)).Select(f => ReservationFailed(f.Reason)).ToList();
+        var paymentAnswers = failures.Where(f => IsRefundRequest(f.Reason)).Select(f => ReservationFailed(f.Reason))
             .Concat(events.Where(e => e.EventType == EventTypes.InventoryConfirmed).Select(_ => Confirmed))
-            .Concat(releases.Where(e => e.Reason != ReleaseReasons.Expired).Select(e => Released(e.Reason)))
+            .Concat(releases.Where(e => e.Reason == ReleaseReasons.PaymentFailed).Select(e => Released(e.Reason)))
             .ToList();
-        if (finals.Count == 0 && expiries > 0)
+        finals.AddRange(paymentAnswers);
+        if (paymentAnswers.Count == 0)
         {
-            finals.AddRange(Enumerable.Repeat(Released(ReleaseReasons.Expired), expiries));
+            finals.AddRange(releases.Where(e => e.Reason != ReleaseReasons.PaymentFailed).Select(e => Released(e.Reason)));
         }
-        else if (finals.Count == 0 && reserved > 0 && booking.Payment == PaymentPlan.NeverPay)
+
+        if (finals.Count == 0 && reserved > 0 && booking.Payment == PaymentPlan.NeverPay)
         {
             finals.Add(NeverPaid);
         }
@@ -64,12 +68,17 @@ public sealed record BookingVerdict(PlannedBooking Booking, string? Outcome, int
         return new BookingVerdict(booking, outcome, count, problem, events);
     }
 
+    /// <summary>The service's answer to a payment it could not honour (the hold was gone): the booking side refunds.</summary>
+    private static bool IsRefundRequest(string? reason) =>
+        reason is ReservationFailureReasons.HoldExpired or ReservationFailureReasons.Released;
+
+    /// <summary>Whether the outcome answers what the simulation sent; a release nobody asked for (expiry, an operator) fits any plan.</summary>
     private static bool Fits(PaymentPlan plan, bool wasReserved, string outcome) =>
         !wasReserved
             ? outcome == ReservationFailed(ReservationFailureReasons.InsufficientStock) || outcome == ReservationFailed(ReservationFailureReasons.UnknownItem)
-            : outcome == Released(ReleaseReasons.Expired) || plan switch
+            : outcome == Released(ReleaseReasons.Expired) || outcome == Released(ReleaseReasons.Cancelled) || outcome == Released(ReleaseReasons.Manual) || plan switch
             {
-                PaymentPlan.Pay => outcome == Confirmed || outcome == ReservationFailed(ReservationFailureReasons.HoldExpired),
+                PaymentPlan.Pay => outcome == Confirmed || outcome == ReservationFailed(ReservationFailureReasons.HoldExpired) || outcome == ReservationFailed(ReservationFailureReasons.Released),
                 PaymentPlan.FailPayment => outcome == Released(ReleaseReasons.PaymentFailed),
                 _ => outcome == NeverPaid,
             };
@@ -154,7 +163,8 @@ public sealed class OutcomeLedger
     public ProgressSnapshot Progress()
     {
         int Count(string eventType) => _bookings.Values.Count(t => t.Events.Any(e => e.EventType == eventType));
-        var failed = _bookings.Values.Count(t => t.Events.Any(e => e.EventType == EventTypes.InventoryReservationFailed && e.Reason != ReservationFailureReasons.HoldExpired));
+        var failed = _bookings.Values.Count(t => t.Events.Any(e => e.EventType == EventTypes.InventoryReservationFailed
+            && e.Reason is not (ReservationFailureReasons.HoldExpired or ReservationFailureReasons.Released)));
         return new ProgressSnapshot(Count(EventTypes.InventoryReserved), failed, Count(EventTypes.InventoryConfirmed), Count(EventTypes.InventoryReleased), _withoutFinalOutcome.Count);
     }
 

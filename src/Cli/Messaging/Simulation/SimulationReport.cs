@@ -14,8 +14,8 @@ public sealed record ItemCheck(string ItemId, int ReservedBefore, int? ReservedA
 /// <summary>How the run went in time: publishing, and the last booking reaching its final outcome.</summary>
 public sealed record RunTimings(TimeSpan Published, TimeSpan? LastFinalOutcome, TimeSpan Total);
 
-/// <summary>What the payment side and the publisher did.</summary>
-public sealed record PublishTally(int Bookings, int PaymentsSucceeded, int PaymentsFailed, int Failures, string? FirstFailure);
+/// <summary>What the payment side and the publisher did, and how often the broker connection dropped and came back.</summary>
+public sealed record PublishTally(int Bookings, int PaymentsSucceeded, int PaymentsFailed, int Failures, string? FirstFailure, int ConnectionLosses = 0, int Recoveries = 0);
 
 /// <summary>
 /// The end of a run: per final outcome how many bookings, the bookings without exactly one final outcome, and the
@@ -120,6 +120,11 @@ public sealed class SimulationReport
         if (Published.FirstFailure is not null)
         {
             output.WriteLine($"  first publish failure: {Published.FirstFailure}");
+        }
+
+        if (Published.ConnectionLosses > 0)
+        {
+            output.WriteLine(Invariant($"  broker: connection lost {Published.ConnectionLosses}x, recovered {Published.Recoveries}x (publishes retried with the same eventId)"));
         }
 
         output.WriteLine(Invariant($"  events: {Ledger.DuplicateDeliveries} duplicate deliveries (same eventId, ignored), {Ledger.LowStockAlerts} LowStockAlert, {Ledger.ForeignEvents} about other bookings on these items"));

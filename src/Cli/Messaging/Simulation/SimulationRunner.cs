@@ -3,22 +3,33 @@ using System.Text.Json;
 using BookingSystem.Contracts;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace BookingSystem.Cli.Messaging.Simulation;
 
 /// <summary>
 /// Plays the booking and payment services against a running InventoryService:
 /// <list type="number">
-/// <item>binds its own exclusive, auto-delete, server-named queue to <c>inventory.#</c> (so no outcome can be missed);</item>
+/// <item>binds its own queue to <c>inventory.#</c> before anything is published, so no outcome can be missed;</item>
 /// <item>reads the item list over HTTP, plans the bookings (seeded), and keeps the simulated items' counters as "before";</item>
 /// <item>publishes every BookingCreated, concurrently, each publish awaited with a confirm and a timeout;</item>
 /// <item>on each booking's first InventoryReserved publishes PaymentSucceeded or PaymentFailed as planned (never-pay ones get nothing);</item>
 /// <item>waits until every booking has a final outcome (or the timeout), then a little longer for late duplicates;</item>
 /// <item>reads the counters again and reports.</item>
 /// </list>
+/// A broker restart in the middle (the repository's resilience tests restart the shared node) is survived: the
+/// connection recovers by itself, the observer queue is durable (deleted at the end, and by the broker after
+/// <see cref="ObserverQueueExpiry"/> unused if the run dies), events are acked only once recorded (redelivered
+/// copies are dropped by eventId), and a publish cut off by the outage is retried with the same eventId (the
+/// service's inbox makes a second copy harmless).
 /// </summary>
 public sealed class SimulationRunner(SimulationOptions options, BrokerSettings brokerSettings, Uri api, TextWriter output, TimeProvider time)
 {
+    public static readonly TimeSpan ObserverQueueExpiry = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long one message may keep failing to publish (e.g. while the broker restarts) before it counts as failed.</summary>
+    public static readonly TimeSpan PublishRetryBudget = TimeSpan.FromSeconds(60);
+
     private readonly Lock _gate = new();
     private readonly List<Task> _payments = [];
     private OutcomeLedger _ledger = null!;
@@ -31,19 +42,40 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
     private int _publishFailures;
     private int _unreadableEvents;
     private string? _firstFailure;
+    private int _connectionLosses;
+    private int _recoveries;
 
     public async Task<SimulationReport> RunAsync(CancellationToken ct)
     {
         using var inventory = InventoryApi.Create(api);
-        await using var broker = await BrokerClient.ConnectAsync(brokerSettings, options.Concurrency, ct);
+        await using var broker = await BrokerClient.ConnectAsync(brokerSettings, options.Concurrency, ct, automaticRecovery: true);
         _broker = broker;
+        broker.Connection.ConnectionShutdownAsync += (_, args) =>
+        {
+            if (args.Initiator == ShutdownInitiator.Application)
+            {
+                return Task.CompletedTask;
+            }
+
+            Interlocked.Increment(ref _connectionLosses);
+            return output.WriteLineAsync($"  broker connection lost: {args.ReplyText}; reconnecting ...");
+        };
+        broker.Connection.RecoverySucceededAsync += (_, _) =>
+        {
+            Interlocked.Increment(ref _recoveries);
+            return output.WriteLineAsync("  broker connection recovered");
+        };
         using var inFlight = new SemaphoreSlim(options.Concurrency);
         _inFlight = inFlight;
         await broker.DeclareExchangeAsync(ct);
 
+        var runId = SimulationPlan.NewRunId();
         await using var observer = await broker.Connection.CreateChannelAsync(cancellationToken: ct);
-        var queue = (await observer.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: ct)).QueueName;
+        var queue = $"booking-cli.simulate.{runId}";
+        await observer.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-expires"] = (int)ObserverQueueExpiry.TotalMilliseconds }, cancellationToken: ct);
         await observer.QueueBindAsync(queue, brokerSettings.Exchange, "inventory.#", cancellationToken: ct);
+        await observer.BasicQosAsync(0, 1_000, global: false, ct);
 
         IReadOnlyDictionary<string, StockItem> before;
         try
@@ -55,17 +87,24 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
             throw new HttpRequestException($"Cannot read the item list from {inventory.BaseAddress}api/inventory: {e.Message} (is ./eng/run.sh running? --api points elsewhere)", e);
         }
 
-        var plan = SimulationPlan.Create(options, before.Values.ToList(), SimulationPlan.NewRunId());
+        var plan = SimulationPlan.Create(options, before.Values.ToList(), runId);
         _ledger = new OutcomeLedger(plan.Bookings, plan.ItemIds);
         WriteHeader(plan, before, queue, inventory.BaseAddress!);
 
         var consumer = new AsyncEventingBasicConsumer(observer);
-        consumer.ReceivedAsync += (_, delivery) =>
+        consumer.ReceivedAsync += async (_, delivery) =>
         {
             Observe(delivery.RoutingKey, delivery.Body);
-            return Task.CompletedTask;
+            try
+            {
+                await observer.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+            }
+            catch (OperationInterruptedException)
+            {
+                // The connection dropped: the broker redelivers the event, and the ledger drops the copy by its eventId.
+            }
         };
-        var consumerTag = await observer.BasicConsumeAsync(queue, autoAck: true, consumer, ct);
+        var consumerTag = await observer.BasicConsumeAsync(queue, autoAck: false, consumer, ct);
 
         _started = time.GetTimestamp();
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -81,9 +120,12 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
             await Task.Delay(options.Settle, time, ct);
         }
 
-        await observer.BasicCancelAsync(consumerTag, noWait: false, ct);
         await stopProgress.CancelAsync();
         await progress;
+        var total = time.GetElapsedTime(_started);
+
+        // No more events, so no more payments: the ones started are all awaited.
+        await RemoveObserverAsync(observer, consumerTag, queue);
         Task[] payments;
         lock (_gate)
         {
@@ -91,7 +133,6 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
         }
 
         await Task.WhenAll(payments);
-        var total = time.GetElapsedTime(_started);
 
         IReadOnlyDictionary<string, StockItem>? after = null;
         string? countersError = null;
@@ -113,7 +154,7 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
         {
             return SimulationReport.Create(plan, options, _ledger, before, after, countersError,
                 new RunTimings(publishedAfter, _ledger.LastFinalOutcomeAt, total),
-                new PublishTally(_published, _paymentsSucceeded, _paymentsFailed, _publishFailures, _firstFailure));
+                new PublishTally(_published, _paymentsSucceeded, _paymentsFailed, _publishFailures, _firstFailure, _connectionLosses, _recoveries));
         }
     }
 
@@ -157,22 +198,51 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
         }
     }
 
+    /// <summary>One publish, awaited with its confirm; retried with the same eventId while the broker is away.</summary>
     private async Task PublishAsync(OutgoingMessage message, Action onConfirmed, CancellationToken ct)
     {
         await _inFlight.WaitAsync(ct);
         try
         {
-            await _broker.PublishAsync(message, ct);
-            onConfirmed();
-        }
-        catch (BrokerException e)
-        {
-            Interlocked.Increment(ref _publishFailures);
-            Interlocked.CompareExchange(ref _firstFailure, $"{message.EventType} {message.CorrelationId}: {e.Message}", null);
+            var firstAttempt = time.GetTimestamp();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await _broker.PublishAsync(message, ct);
+                    onConfirmed();
+                    return;
+                }
+                catch (BrokerException e) when (e.IsRetriable && time.GetElapsedTime(firstAttempt) < PublishRetryBudget)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 250 * Math.Pow(2, Math.Min(attempt, 5)))), time, ct);
+                }
+                catch (BrokerException e)
+                {
+                    Interlocked.Increment(ref _publishFailures);
+                    Interlocked.CompareExchange(ref _firstFailure, $"{message.EventType} {message.CorrelationId}: {e.Message}", null);
+                    return;
+                }
+            }
         }
         finally
         {
             _inFlight.Release();
+        }
+    }
+
+    /// <summary>Stops consuming and deletes the observer queue; if the broker is gone, the queue's expiry removes it.</summary>
+    private static async Task RemoveObserverAsync(IChannel observer, string consumerTag, string queue)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await observer.BasicCancelAsync(consumerTag, noWait: false, timeout.Token);
+            await observer.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: timeout.Token);
+        }
+        catch (Exception e) when (e is OperationInterruptedException or OperationCanceledException)
+        {
+            // Left to x-expires.
         }
     }
 

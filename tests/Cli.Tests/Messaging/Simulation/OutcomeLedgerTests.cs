@@ -111,6 +111,38 @@ public sealed class OutcomeLedgerTests
         Assert.Equal((BookingVerdict.Confirmed, 1, null), (ledger.Verdicts()[0].Outcome, ledger.Verdicts()[0].FinalOutcomes, ledger.Verdicts()[0].Problem));
     }
 
+    [Theory]
+    [InlineData(ReservationFailureReasons.HoldExpired, ReleaseReasons.Expired)]
+    [InlineData(ReservationFailureReasons.Released, ReleaseReasons.Cancelled)]
+    public void A_refund_request_answering_a_late_payment_is_the_one_final_outcome_whatever_order_the_events_arrive_in(string refundReason, string releaseReason)
+    {
+        var (inOrder, booking) = LedgerWith(PaymentPlan.Pay);
+        var (reversed, _) = LedgerWith(PaymentPlan.Pay);
+        ObservedEvent[] events =
+        [
+            Reserved(booking, "e1"),
+            Event(EventTypes.InventoryReleased, booking, "e2", releaseReason),
+            Event(EventTypes.InventoryReservationFailed, booking, "e3", refundReason),
+        ];
+
+        foreach (var e in events)
+        {
+            inOrder.Observe(e, TimeSpan.Zero);
+        }
+
+        foreach (var e in events.Reverse())
+        {
+            reversed.Observe(e, TimeSpan.Zero);
+        }
+
+        Assert.All(new[] { inOrder, reversed }, ledger =>
+        {
+            var verdict = Assert.Single(ledger.Verdicts());
+            Assert.Equal(($"ReservationFailed ({refundReason})", 1, null, false), (verdict.Outcome, verdict.FinalOutcomes, verdict.Problem, verdict.HoldsStock));
+        });
+        Assert.Equal(new ProgressSnapshot(Reserved: 1, Failed: 0, Confirmed: 0, Released: 1, Pending: 0), inOrder.Progress());
+    }
+
     [Fact]
     public void A_confirmation_of_a_booking_whose_payment_failed_is_flagged_as_unexpected()
     {
