@@ -80,7 +80,11 @@ public sealed class RabbitMqConnection(IOptions<RabbitMqOptions> options, ILogge
         var connection = await pipeline.ExecuteAsync(async ct => await factory.CreateConnectionAsync(ct), cancellationToken);
         connection.ConnectionShutdownAsync += (_, args) =>
         {
-            Log.ConnectionLost(logger, args.ReplyText);
+            if (args.Initiator != ShutdownInitiator.Application)
+            {
+                Log.ConnectionLost(logger, args.ReplyText);
+            }
+
             return Task.CompletedTask;
         };
         connection.RecoverySucceededAsync += (_, _) =>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace BookingSystem.ApiGateway.Tests.Infrastructure;
@@ -41,21 +40,6 @@ public sealed class AppProcess : IAsyncDisposable
             .SingleOrDefault(a => a.Key == "SystemUnderTest:" + assemblyName)?.Value is { } path && File.Exists(path)
             ? path
             : throw new InvalidOperationException($"{assemblyName}.dll was not built; build the solution (dotnet build BookingSystem.sln) first.");
-
-    /// <summary>A loopback port nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 
     /// <summary>
     /// Starts <paramref name="assemblyName"/> listening on http://127.0.0.1:<paramref name="port"/> (0: none),

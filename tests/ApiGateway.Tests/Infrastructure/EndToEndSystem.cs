@@ -57,8 +57,8 @@ public sealed class EndToEndSystem : IAsyncLifetime
             ["Jwt__SigningKey"] = Jwt.SigningKey!,
             ["RabbitMq__Enabled"] = "false",
             ["Seed__Enabled"] = "false",
-        }, AppProcess.FreePort()));
-        OrphanGateway = Track(StartGateway("orphan gateway", $"http://127.0.0.1:{AppProcess.FreePort()}/", new()
+        }, TestEnvironment.FreePort()));
+        OrphanGateway = Track(StartGateway("orphan gateway", $"http://127.0.0.1:{TestEnvironment.FreePort()}/", new()
         {
             ["ReverseProxy__Clusters__inventory__HealthCheck__Active__Interval"] = "00:00:01",
             ["ReverseProxy__Clusters__inventory__HealthCheck__Active__Timeout"] = "00:00:01",
@@ -157,7 +157,7 @@ public sealed class EndToEndSystem : IAsyncLifetime
     {
         settings["Jwt__SigningKey"] = Jwt.SigningKey!;
         settings["ReverseProxy__Clusters__inventory__Destinations__primary__Address"] = destination;
-        return AppProcess.Start(name, "BookingSystem.ApiGateway", settings, AppProcess.FreePort());
+        return AppProcess.Start(name, "BookingSystem.ApiGateway", settings, TestEnvironment.FreePort());
     }
 
     private AppProcess Track(AppProcess process)

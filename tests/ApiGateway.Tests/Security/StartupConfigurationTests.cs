@@ -1,4 +1,5 @@
 using BookingSystem.ApiGateway.Tests.Infrastructure;
+using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 
 namespace BookingSystem.ApiGateway.Tests.Security;
 
@@ -22,7 +23,7 @@ public sealed class StartupConfigurationTests
             // Never reached: the JWT check comes first. Present so the service's own connection-string check passes.
             ["ConnectionStrings__Inventory"] = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none",
             ["RabbitMq__Enabled"] = "false",
-        }, AppProcess.FreePort());
+        }, TestEnvironment.FreePort());
 
         var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
 

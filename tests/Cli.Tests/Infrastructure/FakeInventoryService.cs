@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using BookingSystem.Contracts;
+using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -63,7 +63,7 @@ public sealed class FakeInventoryService : IAsyncDisposable
             await service._channel.BasicConsumeAsync(queue, autoAck: true, consumer);
         }
 
-        var port = FreePort();
+        var port = TestEnvironment.FreePort();
         service.Api = new Uri($"http://127.0.0.1:{port}/");
         service._http.Prefixes.Add(service.Api.ToString());
         service._http.Start();
@@ -171,18 +171,4 @@ public sealed class FakeInventoryService : IAsyncDisposable
 
     private static EventEnvelope<T> Read<T>(BasicDeliverEventArgs delivery) =>
         JsonSerializer.Deserialize<EventEnvelope<T>>(delivery.Body.Span, ContractJson.Options)!;
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }
