@@ -6,7 +6,7 @@ namespace BookingSystem.InventoryService.Messaging;
 
 /// <summary>What every consumer needs; one object so the consumer classes stay thin.</summary>
 public sealed record ConsumerDependencies(
-    RabbitMqConnection Connection, BrokerTopology Topology, ConsumerStatus Status, IServiceScopeFactory Scopes, IOptions<RabbitMqOptions> Options);
+    [FromKeyedServices(RabbitMqConnection.ConsumePurpose)] RabbitMqConnection Connection, BrokerTopology Topology, ConsumerStatus Status, IServiceScopeFactory Scopes, IOptions<RabbitMqOptions> Options);
 
 /// <summary>Which queues have a live consumer right now; readiness fails while one is down.</summary>
 public sealed class ConsumerStatus

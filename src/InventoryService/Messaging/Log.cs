@@ -5,8 +5,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "RabbitMQ at {Host}:{Port} unreachable (attempt {Attempt}, next in {Delay}): {ErrorMessage}")]
     public static partial void BrokerUnreachable(ILogger logger, string host, int port, int attempt, TimeSpan delay, string? errorMessage);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Connected to RabbitMQ at {Host}:{Port}, virtual host {VirtualHost}")]
-    public static partial void Connected(ILogger logger, string host, int port, string virtualHost);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Connected to RabbitMQ ({Purpose}) at {Host}:{Port}, virtual host {VirtualHost}")]
+    public static partial void Connected(ILogger logger, string purpose, string host, int port, string virtualHost);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "RabbitMQ connection lost: {Reason}; recovering automatically")]
     public static partial void ConnectionLost(ILogger logger, string reason);

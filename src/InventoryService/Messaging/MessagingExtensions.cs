@@ -19,7 +19,11 @@ public static class MessagingExtensions
             return builder;
         }
 
-        builder.Services.AddSingleton<RabbitMqConnection>();
+        foreach (var purpose in new[] { RabbitMqConnection.ConsumePurpose, RabbitMqConnection.PublishPurpose })
+        {
+            builder.Services.AddKeyedSingleton(purpose, (services, _) => ActivatorUtilities.CreateInstance<RabbitMqConnection>(services, purpose));
+        }
+
         builder.Services.AddSingleton<BrokerTopology>();
         builder.Services.AddSingleton<ConsumerStatus>();
         builder.Services.AddSingleton<ConsumerDependencies>();

@@ -5,12 +5,15 @@ using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Messaging;
 
-public sealed class BrokerHealthCheck(RabbitMqConnection connection) : IHealthCheck
+public sealed class BrokerHealthCheck(
+    [FromKeyedServices(RabbitMqConnection.ConsumePurpose)] RabbitMqConnection consuming,
+    [FromKeyedServices(RabbitMqConnection.PublishPurpose)] RabbitMqConnection publishing) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(connection.IsOpen
-            ? HealthCheckResult.Healthy("RabbitMQ connection open.")
-            : HealthCheckResult.Unhealthy("RabbitMQ connection not open (connecting or recovering)."));
+        Task.FromResult(consuming.IsOpen && (publishing.IsOpen || !publishing.IsUsed)
+            ? HealthCheckResult.Healthy("RabbitMQ connections open.")
+            : HealthCheckResult.Unhealthy(
+                $"RabbitMQ connection not open (connecting or recovering): consume {(consuming.IsOpen ? "open" : "closed")}, publish {(publishing.IsOpen ? "open" : "closed")}."));
 }
 
 /// <summary>Unsent outbox rows: healthy when few, degraded above the threshold (the broker may be away).</summary>

@@ -14,7 +14,7 @@ namespace BookingSystem.InventoryService.Messaging;
 /// Woken after commits by <see cref="OutboxSignal"/>; polls as a safety net; backs off while the broker is down.
 /// </summary>
 public sealed class OutboxDispatcher(
-    RabbitMqConnection connection,
+    [FromKeyedServices(RabbitMqConnection.PublishPurpose)] RabbitMqConnection connection,
     BrokerTopology topology,
     OutboxSignal signal,
     IServiceScopeFactory scopes,

@@ -7,15 +7,23 @@ using RabbitMQ.Client.Exceptions;
 namespace BookingSystem.InventoryService.Messaging;
 
 /// <summary>
-/// The process's one AMQP connection. The first connect is retried with exponential backoff and jitter; after
-/// that the client's automatic connection and topology recovery take over.
+/// One of the process's two AMQP connections (<see cref="ConsumePurpose"/>, <see cref="PublishPurpose"/>): apart,
+/// so a broker that blocks publishers (memory or disk alarm) does not also stall the consumers' acks. The first
+/// connect is retried with exponential backoff and jitter; after that the client's automatic connection and
+/// topology recovery take over.
 /// </summary>
-public sealed class RabbitMqConnection(IOptions<RabbitMqOptions> options, ILogger<RabbitMqConnection> logger) : IAsyncDisposable
+public sealed class RabbitMqConnection(string purpose, IOptions<RabbitMqOptions> options, ILogger<RabbitMqConnection> logger) : IAsyncDisposable
 {
+    public const string ConsumePurpose = "consume";
+    public const string PublishPurpose = "publish";
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
 
     public bool IsOpen => _connection?.IsOpen == true;
+
+    /// <summary>Something asked for this connection (the publish one is unused while the dispatcher is off).</summary>
+    public bool IsUsed => _connection is not null;
 
     public async Task<IConnection> GetAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +64,7 @@ public sealed class RabbitMqConnection(IOptions<RabbitMqOptions> options, ILogge
             VirtualHost = settings.VirtualHost,
             UserName = settings.UserName,
             Password = settings.Password,
-            ClientProvidedName = $"inventory-service@{Environment.MachineName}",
+            ClientProvidedName = $"inventory-service {purpose}@{Environment.MachineName}",
             AutomaticRecoveryEnabled = true,
             TopologyRecoveryEnabled = true,
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
@@ -92,7 +100,7 @@ public sealed class RabbitMqConnection(IOptions<RabbitMqOptions> options, ILogge
             Log.ConnectionRecovered(logger);
             return Task.CompletedTask;
         };
-        Log.Connected(logger, settings.Host, settings.Port, settings.VirtualHost);
+        Log.Connected(logger, purpose, settings.Host, settings.Port, settings.VirtualHost);
         return connection;
     }
 }
