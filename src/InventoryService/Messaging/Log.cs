@@ -41,6 +41,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3022, Level = LogLevel.Error, Message = "Outbox dispatcher failed; retrying in {Delay}")]
     public static partial void DispatcherFailed(ILogger logger, Exception exception, TimeSpan delay);
 
+    [LoggerMessage(EventId = 3030, Level = LogLevel.Information, Message = "Retention deleted {OutboxRows} sent outbox rows and {InboxRows} inbox rows")]
+    public static partial void Purged(ILogger logger, int outboxRows, int inboxRows);
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Error, Message = "Retention pass failed; the next run retries")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "Could not publish rejected message {MessageId} to the DLQ of {Queue}; rejected it to the queue's dead-letter exchange instead")]
     public static partial void DeadLetterPublishFailed(ILogger logger, Exception exception, string? messageId, string queue);
 
