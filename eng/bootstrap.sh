@@ -11,16 +11,18 @@ package_id="System.IO.Hashing"
 command -v dotnet >/dev/null || { echo "bootstrap: the .NET SDK (dotnet) is not on PATH" >&2; exit 1; }
 
 dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
-sdk_version="$(dotnet --version)"
+sdk_version="$(cd "$repo_root" && dotnet --version)" # the SDK global.json selects, as the builds use
 dll="$dotnet_root/sdk/$sdk_version/Sdks/Microsoft.NET.Sdk/tools/net10.0/$package_id.dll"
 if [[ ! -f "$dll" ]]; then
     dll="$(find "$dotnet_root/sdk" -path "*/Sdks/Microsoft.NET.Sdk/tools/net*/$package_id.dll" | sort | tail -n 1)"
 fi
 [[ -f "$dll" ]] || { echo "bootstrap: $package_id.dll not found under $dotnet_root/sdk" >&2; exit 1; }
 
-# The package version is the runtime version the SDK ships with (e.g. 10.0.12): it satisfies YARP's ">= 7.0.0".
-version="$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }')"
-[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || version="10.0.0"
+# The package version is the runtime version this SDK bundles (e.g. 10.0.12), the same MSBuild property
+# Directory.Packages.props pins it with ($(BundledNETCoreAppPackageVersion)); it satisfies YARP's ">= 7.0.0".
+bundled_props="$dotnet_root/sdk/$sdk_version/Microsoft.NETCoreSdk.BundledVersions.props"
+version="$(sed -n 's:.*<BundledNETCoreAppPackageVersion>\([^<]*\)</BundledNETCoreAppPackageVersion>.*:\1:p' "$bundled_props" 2>/dev/null | head -n 1)"
+[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "bootstrap: BundledNETCoreAppPackageVersion not found in $bundled_props" >&2; exit 1; }
 nupkg="$source_dir/$package_id.$version.nupkg"
 
 if [[ -f "$nupkg" ]]; then

@@ -66,4 +66,11 @@ public static class BookingTokens
 
     /// <summary>The subject of an authenticated caller (<c>sub</c>), or null.</summary>
     public static string? Subject(ClaimsPrincipal user) => user.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+
+    /// <summary>Longest subject we accept (it is stored as the reservation's user id).</summary>
+    public const int MaxSubjectLength = 64;
+
+    /// <summary>A subject we can record and show: 1-64 characters, no whitespace or control characters.</summary>
+    public static bool IsValidSubject(string? subject) =>
+        subject is { Length: > 0 and <= MaxSubjectLength } && !subject.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
 }

@@ -27,6 +27,20 @@ public static class JwtAuthenticationExtensions
         // Keep "sub" and "roles" as issued instead of mapping them to long WS-Federation claim types.
         bearer.MapInboundClaims = false;
         bearer.TokenValidationParameters = BookingTokens.ValidationParameters(jwt);
+        // Every caller must be someone: audit rows and reservations record the subject, so a token without a
+        // usable one (missing, empty, too long, control characters) is refused like a bad signature.
+        bearer.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (!BookingTokens.IsValidSubject(context.Principal?.FindFirst(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub)?.Value))
+                {
+                    context.Fail("The token's sub claim is missing or not a valid subject.");
+                }
+
+                return Task.CompletedTask;
+            },
+        };
         if (jwt.UsesAuthority)
         {
             bearer.Authority = jwt.Authority;

@@ -40,17 +40,17 @@ public static class ApiExtensions
     {
         var inventory = endpoints.MapGroup("/api/inventory").WithTags("Inventory");
         // Three audiences, kept apart so authorization policies can be attached per group.
-        inventory.MapGroup("").MapStockPublicApi();
+        inventory.MapGroup("").MapStockPublicApi().AllowAnonymous();
         inventory.MapGroup("").MapReservationsApi().RequireAuthorization(InventoryPolicies.User);
         inventory.MapGroup("").MapStockAdminApi().RequireAuthorization(InventoryPolicies.Admin);
 
-        endpoints.MapOpenApi();
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapOpenApi().AllowAnonymous();
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(DatabaseHealthCheck.ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         return endpoints;
     }
 }

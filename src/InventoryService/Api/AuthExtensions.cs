@@ -11,7 +11,10 @@ public static class AuthExtensions
     public static IHostApplicationBuilder AddInventoryAuth(this IHostApplicationBuilder builder)
     {
         builder.AddBookingJwtAuthentication();
-        builder.Services.AddAuthorizationBuilder().AddInventoryPolicies();
+        builder.Services.AddAuthorizationBuilder()
+            .AddInventoryPolicies()
+            // An endpoint nobody marked public or attached a policy to needs a caller at least.
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;
     }
 }

@@ -21,6 +21,9 @@ public sealed class SeedOptions
 /// </summary>
 public static class DevelopmentSeeder
 {
+    /// <summary>Advisory lock key of the seeder ("seed" in ASCII).</summary>
+    private const long SeedLockKey = 0x73656564;
+
     private static readonly string[] Locations = [InventoryItem.DefaultLocation, "North Wing", "Garden Annex", "Lakeside"];
 
     public static IReadOnlyList<InventoryItem> CreateItems(int count, DateTimeOffset now)
@@ -55,10 +58,14 @@ public static class DevelopmentSeeder
     {
         var wanted = CreateItems(count, time.GetUtcNow());
         var wantedIds = wanted.Select(i => i.ItemId).ToList();
+        // Several instances starting together would otherwise insert the same rooms at once.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", cancellationToken);
         var existing = await db.Items.Where(i => wantedIds.Contains(i.ItemId)).Select(i => i.ItemId).ToListAsync(cancellationToken);
         var missing = wanted.Where(i => !existing.Contains(i.ItemId)).ToList();
         db.Items.AddRange(missing);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return missing.Count;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BookingSystem.InventoryService.Api;
 using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Validation;
+using BookingSystem.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,11 @@ public static class ReservationsApi
             CorrelationId.Of(http),
             userId);
         var result = await reservations.ReserveAsync(command, cancellationToken);
+        if (result.Outcome == ReserveOutcome.Existing && !MayAccess(http.User, result.Reservation!))
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Booking id taken", $"Booking '{command.BookingId}' belongs to another user.");
+        }
+
         return result.Outcome switch
         {
             ReserveOutcome.Created => TypedResults.Created($"/api/inventory/reservations/{command.BookingId}", ReservationResponse.From(result.Reservation!)),
@@ -57,7 +63,7 @@ public static class ReservationsApi
     }
 
     public static async Task<Results<Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> Release(
-        ReservationService reservations, ReleaseRequest request, CancellationToken cancellationToken)
+        ReservationService reservations, ClaimsPrincipal user, ReleaseRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.RequireIdentifier("bookingId", request.BookingId);
@@ -72,16 +78,28 @@ public static class ReservationsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        if (await reservations.FindAsync(request.BookingId!, cancellationToken) is not { } existing || !MayAccess(user, existing))
+        {
+            return ReservationNotFound(request.BookingId!);
+        }
+
         var result = await reservations.ReleaseAsync(request.BookingId!, reason, cancellationToken);
         return ToResponse(request.BookingId!, result);
     }
 
     public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
-        ReservationService reservations, string bookingId, CancellationToken cancellationToken)
+        ReservationService reservations, ClaimsPrincipal user, string bookingId, CancellationToken cancellationToken)
     {
         var reservation = Identifiers.IsValid(bookingId) ? await reservations.FindAsync(bookingId, cancellationToken) : null;
-        return reservation is null ? ReservationNotFound(bookingId) : TypedResults.Ok(ReservationResponse.From(reservation));
+        return reservation is null || !MayAccess(user, reservation)
+            ? ReservationNotFound(bookingId)
+            : TypedResults.Ok(ReservationResponse.From(reservation));
     }
+
+    /// <summary>A reservation is its booker's (the token subject it was made with); admins see all. Others get a 404, not a hint.</summary>
+    private static bool MayAccess(ClaimsPrincipal user, Reservation reservation) =>
+        user.IsInRole(InventoryPolicies.AdminRole)
+        || string.Equals(reservation.UserId, user.FindFirstValue("sub"), StringComparison.Ordinal);
 
     private static Results<Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult> ToResponse(string bookingId, TransitionResult result) =>
         result.Outcome switch

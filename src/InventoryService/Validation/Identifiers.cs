@@ -12,6 +12,6 @@ public static partial class Identifiers
     public static string Describe(string field) =>
         $"{field} must be 1-{MaxLength} characters: letters, digits and . _ : - (starting with a letter or digit).";
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._:-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

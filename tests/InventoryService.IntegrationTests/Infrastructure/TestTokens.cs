@@ -14,10 +14,15 @@ public static class TestTokens
     public static string SigningKey { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>An admin token valid whatever time the test's clock shows (the service's clock may be fake).</summary>
-    public static string Admin() => BookingTokens.Create(
+    public static string Admin() => For(AdminSubject, [InventoryPolicies.AdminRole]);
+
+    /// <summary>A plain user's token.</summary>
+    public static string User(string subject) => For(subject, []);
+
+    private static string For(string subject, string[] roles) => BookingTokens.Create(
         new JwtOptions { Issuer = JwtOptions.DevelopmentIssuer, Audience = JwtOptions.DevelopmentAudience, SigningKey = SigningKey },
-        AdminSubject,
-        [InventoryPolicies.AdminRole],
+        subject,
+        roles,
         new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero),
         new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero));
 }

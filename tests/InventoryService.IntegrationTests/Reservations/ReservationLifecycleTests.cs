@@ -165,4 +165,56 @@ public sealed class ReservationLifecycleTests(InventoryApiFactory factory) : ICl
         Assert.Equal("NO-SUCH-ITEM", line.GetProperty("itemId").GetString());
         Assert.Equal("UnknownItem", line.GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task A_user_cannot_see_release_or_take_over_another_users_reservation()
+    {
+        var item = await factory.CreateItemAsync(total: 5);
+        var bookingId = $"owned-{item.ItemId}";
+        var alice = UserClient("alice");
+        var mallory = UserClient("mallory");
+        using var reserved = await alice.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 2 });
+        Assert.Equal(HttpStatusCode.Created, reserved.StatusCode);
+
+        using var read = await mallory.GetAsync($"/api/inventory/reservations/{bookingId}");
+        using var release = await mallory.PostJsonAsync("/api/inventory/release", new { bookingId });
+        using var takeOver = await mallory.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 2 });
+        using var ownRead = await alice.GetAsync($"/api/inventory/reservations/{bookingId}");
+
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, release.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, takeOver.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ownRead.StatusCode);
+        Assert.Equal(ReservationStatus.Reserved, (await ownRead.ReadAsync<ReservationResponse>()).Status);
+        Assert.Equal((2, 5, 2), await factory.CountersAsync(item.ItemId));
+    }
+
+    [Fact]
+    public async Task A_booking_id_with_a_trailing_newline_is_a_400_and_holds_nothing()
+    {
+        var item = await factory.CreateItemAsync(total: 5);
+
+        using var response = await _client.PostJsonAsync("/api/inventory/reserve", new { bookingId = "nl-test\n", itemId = item.ItemId });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal((0, 5, 0), await factory.CountersAsync(item.ItemId));
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("line\nbreak")]
+    [InlineData("a-subject-that-is-far-too-long-to-be-recorded-as-the-user-of-a-reservation")]
+    public async Task A_token_without_a_usable_subject_is_refused(string subject)
+    {
+        using var response = await UserClient(subject).GetAsync("/api/inventory/reservations/any-booking");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private HttpClient UserClient(string subject)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.User(subject));
+        return client;
+    }
 }
