@@ -4,10 +4,11 @@ using BookingSystem.ApiGateway.Limits;
 using BookingSystem.ApiGateway.Observability;
 using BookingSystem.ApiGateway.Proxy;
 using BookingSystem.ApiGateway.Security;
+using BookingSystem.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayHosting();
-builder.AddGatewayLogging();
+builder.AddBookingConsoleLogging("gateway");
 builder.AddGatewaySecurity();
 builder.AddGatewayLimits();
 builder.AddGatewayProxy();

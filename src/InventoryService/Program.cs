@@ -1,11 +1,11 @@
 using BookingSystem.InventoryService.Api;
 using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Messaging;
-using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Reservations;
+using BookingSystem.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddObservability();
+builder.AddBookingConsoleLogging("inventory");
 builder.AddInventoryData();
 builder.AddReservations();
 builder.AddMessaging();

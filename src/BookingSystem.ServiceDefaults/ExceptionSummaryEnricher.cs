@@ -1,7 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 
-namespace BookingSystem.ApiGateway.Observability;
+namespace BookingSystem.ServiceDefaults;
 
 /// <summary>
 /// Gives each event with an exception an <c>ExceptionSummary</c>: the type and message of the exception and of
