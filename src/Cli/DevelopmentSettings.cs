@@ -28,7 +28,7 @@ public sealed class DevelopmentSettings
         names.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
         ?? names.Select(n => _dotEnv.GetValueOrDefault(n)).FirstOrDefault(v => !string.IsNullOrEmpty(v));
 
-    /// <summary>KEY=VALUE lines; blank lines and # comments skipped; one pair of surrounding quotes removed.</summary>
+    /// <summary>KEY=VALUE lines; blank lines and # comments skipped; one pair of surrounding quotes removed; in an unquoted value " #" starts a comment.</summary>
     public static Dictionary<string, string> Parse(IEnumerable<string> lines)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,6 +50,11 @@ public sealed class DevelopmentSettings
             if (value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0])
             {
                 value = value[1..^1];
+            }
+            else if (System.Text.RegularExpressions.Regex.Match(value, @"\s#") is { Success: true } comment)
+            {
+                // Unquoted: " #" starts a comment, as in eng/lib.sh and docker compose.
+                value = value[..comment.Index].TrimEnd();
             }
 
             values[line[..equals].Trim()] = value;
