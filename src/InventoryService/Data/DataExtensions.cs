@@ -2,8 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Polly;
-using Polly.Retry;
 
 namespace BookingSystem.InventoryService.Data;
 
@@ -35,22 +33,10 @@ public static class DataExtensions
     public static async Task InitializeDatabaseAsync(this IHost app, CancellationToken cancellationToken = default)
     {
         var logger = app.Services.GetRequiredService<ILogger<InventoryDbContext>>();
-        var untilReachable = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient || e.InnerException is System.Net.Sockets.SocketException),
-                MaxRetryAttempts = 8,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                MaxDelay = TimeSpan.FromSeconds(10),
-                OnRetry = args =>
-                {
-                    Log.DatabaseNotReachable(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "unknown error");
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var untilReachable = ExponentialRetry.Create(
+            e => e is NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException),
+            attempts: 8, delay: TimeSpan.FromMilliseconds(500), maxDelay: TimeSpan.FromSeconds(10),
+            (attempt, _, error) => Log.DatabaseNotReachable(logger, attempt, error?.Message ?? "unknown error"));
 
         await untilReachable.ExecuteAsync(async ct =>
         {

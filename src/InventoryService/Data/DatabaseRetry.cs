@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Polly;
-using Polly.Retry;
 
 namespace BookingSystem.InventoryService.Data;
 
@@ -15,22 +14,9 @@ public sealed class DatabaseRetry
 
     public DatabaseRetry(ILogger<DatabaseRetry> logger)
     {
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
-                MaxRetryAttempts = 6,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(20),
-                MaxDelay = TimeSpan.FromSeconds(2),
-                OnRetry = args =>
-                {
-                    Log.TransientDatabaseError(logger, args.AttemptNumber + 1, args.Outcome.Exception?.GetType().Name, args.Outcome.Exception?.Message);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        _pipeline = ExponentialRetry.Create(
+            IsTransient, attempts: 6, delay: TimeSpan.FromMilliseconds(20), maxDelay: TimeSpan.FromSeconds(2),
+            (attempt, _, error) => Log.TransientDatabaseError(logger, attempt, error?.GetType().Name, error?.Message));
     }
 
     public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> unitOfWork, CancellationToken cancellationToken) =>

@@ -41,28 +41,8 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
         return base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ConsumeAsync(stoppingToken);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures++, 6))));
-                Log.ConsumerFailed(logger, e, Queue, delay);
-                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RestartLoop.RunAsync(ConsumeAsync, TimeSpan.FromMilliseconds(500), (e, delay) => Log.ConsumerFailed(logger, e, Queue, delay), stoppingToken);
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
@@ -97,15 +77,18 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
         var consumerTag = await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, stoppingToken);
         dependencies.Status.Report(Queue, consuming: true);
         Log.Consuming(logger, Queue, settings.Prefetch, settings.ConsumerConcurrency);
-
-        var stopping = Task.Delay(Timeout.Infinite, stoppingToken);
-        if (await Task.WhenAny(stopping, channelLost.Task) == channelLost.Task)
+        try
+        {
+            var stopping = Task.Delay(Timeout.Infinite, stoppingToken);
+            if (await Task.WhenAny(stopping, channelLost.Task) == channelLost.Task)
+            {
+                throw new InvalidOperationException($"Stopped consuming {Queue}: {channelLost.Task.Result}");
+            }
+        }
+        finally
         {
             dependencies.Status.Report(Queue, consuming: false);
-            throw new InvalidOperationException($"Stopped consuming {Queue}: {channelLost.Task.Result}");
         }
-
-        dependencies.Status.Report(Queue, consuming: false);
 
         // Graceful stop: no new deliveries, let the ones in flight finish and ack (bounded by the host's shutdown timeout).
         await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None);

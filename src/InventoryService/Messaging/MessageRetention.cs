@@ -31,33 +31,16 @@ public sealed class RetentionOptions
 public sealed class MessageRetention(
     IServiceScopeFactory scopes, TimeProvider time, IOptions<RetentionOptions> options, ILogger<MessageRetention> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        try
+    // The first pass waits one interval: nothing is urgent at start-up.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicJob.RunAsync(options.Value.Interval, time, runAtStart: false, async ct =>
         {
-            // The first pass waits one interval: nothing is urgent at start-up.
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            var (outbox, inbox) = await PurgeAsync(ct);
+            if (outbox + inbox > 0)
             {
-                try
-                {
-                    var (outbox, inbox) = await PurgeAsync(stoppingToken);
-                    if (outbox + inbox > 0)
-                    {
-                        Log.Purged(logger, outbox, inbox);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Log.PurgeFailed(logger, e);
-                }
+                Log.Purged(logger, outbox, inbox);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
+        }, e => Log.PurgeFailed(logger, e), stoppingToken);
 
     /// <summary>One pass: deletes everything past retention, a batch per statement. Returns the rows deleted.</summary>
     public async Task<(int Outbox, int Inbox)> PurgeAsync(CancellationToken cancellationToken)

@@ -21,9 +21,13 @@ public sealed class OutboxBacklogHealthCheck(InventoryDbContext db, TimeProvider
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var unsent = db.OutboxMessages.Where(m => m.SentAt == null);
-        var count = await unsent.CountAsync(cancellationToken);
-        var oldest = await unsent.OrderBy(m => m.Id).Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(cancellationToken);
+        var backlog = await db.OutboxMessages
+            .Where(m => m.SentAt == null)
+            .GroupBy(_ => 1)
+            .Select(g => new { Count = g.Count(), Oldest = g.Min(m => m.OccurredAt) })
+            .SingleOrDefaultAsync(cancellationToken);
+        var count = backlog?.Count ?? 0;
+        DateTimeOffset? oldest = backlog?.Oldest;
         var data = new Dictionary<string, object>
         {
             ["unsent"] = count,

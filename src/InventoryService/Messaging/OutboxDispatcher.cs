@@ -23,27 +23,8 @@ public sealed class OutboxDispatcher(
     IOptions<OutboxOptions> outboxOptions,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DispatchUntilStoppedAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures++, 7))) * (0.8 + (Random.Shared.NextDouble() * 0.4)));
-                Log.DispatcherFailed(logger, e, delay);
-                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RestartLoop.RunAsync(DispatchUntilStoppedAsync, TimeSpan.FromMilliseconds(250), (e, delay) => Log.DispatcherFailed(logger, e, delay), stoppingToken);
 
     private async Task DispatchUntilStoppedAsync(CancellationToken stoppingToken)
     {

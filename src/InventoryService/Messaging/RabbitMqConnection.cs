@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -69,22 +67,10 @@ public sealed class RabbitMqConnection(string purpose, IOptions<RabbitMqOptions>
             TopologyRecoveryEnabled = true,
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
         };
-        var pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<BrokerUnreachableException>().Handle<System.Net.Sockets.SocketException>().Handle<OperationInterruptedException>(),
-                MaxRetryAttempts = settings.ConnectRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = settings.ConnectRetryDelay,
-                MaxDelay = settings.ConnectRetryMaxDelay,
-                OnRetry = args =>
-                {
-                    Log.BrokerUnreachable(logger, settings.Host, settings.Port, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var pipeline = ExponentialRetry.Create(
+            e => e is BrokerUnreachableException or System.Net.Sockets.SocketException or OperationInterruptedException,
+            settings.ConnectRetryAttempts, settings.ConnectRetryDelay, settings.ConnectRetryMaxDelay,
+            (attempt, delay, error) => Log.BrokerUnreachable(logger, settings.Host, settings.Port, attempt, delay, error?.Message));
         var connection = await pipeline.ExecuteAsync(async ct => await factory.CreateConnectionAsync(ct), cancellationToken);
         connection.ConnectionShutdownAsync += (_, args) =>
         {

@@ -12,30 +12,15 @@ public sealed class ExpirySweeper(
     IOptions<ReservationOptions> options,
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        do
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicJob.RunAsync(options.Value.SweepInterval, time, runAtStart: true, async ct =>
         {
-            try
+            var expired = await SweepAsync(ct);
+            if (expired > 0)
             {
-                var expired = await SweepAsync(stoppingToken);
-                if (expired > 0)
-                {
-                    Log.Swept(logger, expired);
-                }
+                Log.Swept(logger, expired);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                Log.SweepFailed(logger, e);
-            }
-        }
-        while (await WaitForNextTickAsync(timer, stoppingToken));
-    }
+        }, e => Log.SweepFailed(logger, e), stoppingToken);
 
     /// <summary>Expires every due hold, one batch per transaction; returns how many expired.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
@@ -52,17 +37,5 @@ public sealed class ExpirySweeper(
         while (expired == options.Value.SweepBatchSize && !cancellationToken.IsCancellationRequested);
 
         return total;
-    }
-
-    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }

@@ -88,10 +88,12 @@ public sealed class ReservationService(
         }, cancellationToken);
 
     public Task<TransitionResult> ConfirmAsync(string bookingId, CancellationToken cancellationToken) =>
-        TransitionAsync(bookingId, ReservationAction.Confirm, reason: null, cancellationToken);
+        TransitionAsync(bookingId, ReservationAction.Confirm, reason: null, mayAccess: null, cancellationToken);
 
-    public Task<TransitionResult> ReleaseAsync(string bookingId, ReleaseReason reason, CancellationToken cancellationToken) =>
-        TransitionAsync(bookingId, ReservationAction.Release, reason, cancellationToken);
+    /// <param name="mayAccess">When given, a reservation it refuses counts as not found (the caller is not its owner).</param>
+    public Task<TransitionResult> ReleaseAsync(
+        string bookingId, ReleaseReason reason, CancellationToken cancellationToken, Func<Reservation, bool>? mayAccess = null) =>
+        TransitionAsync(bookingId, ReservationAction.Release, reason, mayAccess, cancellationToken);
 
     /// <summary>
     /// Applies a payment outcome from the payment service. Success confirms the hold (or, after expiry, takes the
@@ -182,12 +184,12 @@ public sealed class ReservationService(
         }, cancellationToken);
 
     private async Task<TransitionResult> TransitionAsync(
-        string bookingId, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>
+        string bookingId, ReservationAction action, ReleaseReason? reason, Func<Reservation, bool>? mayAccess, CancellationToken cancellationToken) =>
         await InTransactionAsync(origin: null, new TransitionResult(TransitionOutcome.AlreadyDone, null), async ct =>
         {
             await LockBookingAsync(bookingId, ct);
             var reservation = await LockReservationAsync(bookingId, ct);
-            return reservation is null
+            return reservation is null || mayAccess?.Invoke(reservation) == false
                 ? new TransitionResult(TransitionOutcome.NotFound, null)
                 : await TransitionLockedAsync(reservation, action, reason, origin: null, ct);
         }, cancellationToken);

@@ -78,12 +78,7 @@ public static class ReservationsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (await reservations.FindAsync(request.BookingId!, cancellationToken) is not { } existing || !MayAccess(user, existing))
-        {
-            return ReservationNotFound(request.BookingId!);
-        }
-
-        var result = await reservations.ReleaseAsync(request.BookingId!, reason, cancellationToken);
+        var result = await reservations.ReleaseAsync(request.BookingId!, reason, cancellationToken, r => MayAccess(user, r));
         return ToResponse(request.BookingId!, result);
     }
 

@@ -1,4 +1,5 @@
 using BookingSystem.Contracts;
+using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
 
 namespace BookingSystem.Cli.Tests.Infrastructure;
@@ -33,16 +34,8 @@ public static class ServiceTopology
     /// <summary>Polls until <paramref name="queue"/> holds <paramref name="count"/> ready messages (quorum dead-lettering is asynchronous).</summary>
     public static async Task WaitForCountAsync(IChannel channel, string queue, uint count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        uint seen;
-        while ((seen = await channel.MessageCountAsync(queue)) != count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{queue} holds {seen} messages, not {count}.");
-            }
-
-            await Task.Delay(50);
-        }
+        uint seen = 0;
+        await Eventually.HoldsAsync(async () => (seen = await channel.MessageCountAsync(queue)) == count,
+            TimeSpan.FromSeconds(10), () => $"{queue} holds {seen} messages, not {count}.");
     }
 }

@@ -86,7 +86,7 @@ public sealed class EventProbe : IAsyncDisposable
 
     public async Task<ReceivedEvent> WaitForAsync(string routingKey, string bookingId, TimeSpan? timeout = null)
     {
-        await WaitUntilAsync(() => For(bookingId).Any(e => e.RoutingKey == routingKey), timeout ?? TimeSpan.FromSeconds(15),
+        await Eventually.HoldsAsync(() => For(bookingId).Any(e => e.RoutingKey == routingKey), timeout ?? TimeSpan.FromSeconds(15),
             () => $"no {routingKey} for {bookingId}; got: {string.Join(", ", For(bookingId).Select(e => e.RoutingKey))}");
         return For(bookingId).First(e => e.RoutingKey == routingKey);
     }
@@ -104,20 +104,6 @@ public sealed class EventProbe : IAsyncDisposable
         }
 
         return letters;
-    }
-
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s: {describe()}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 
     public async ValueTask DisposeAsync()

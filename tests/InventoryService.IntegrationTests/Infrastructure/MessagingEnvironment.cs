@@ -66,18 +66,10 @@ public class MessagingEnvironment : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    private static async Task WaitUntilReadyAsync(InventoryApiFactory host)
+    private static Task WaitUntilReadyAsync(InventoryApiFactory host)
     {
         var client = host.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await client.GetAsync("/health/ready")).StatusCode != System.Net.HttpStatusCode.OK)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The service did not become ready (database, broker, outbox) within 30 s.");
-            }
-
-            await Task.Delay(100);
-        }
+        return Eventually.HoldsAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == System.Net.HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), () => "the service did not become ready (database, broker, consumers, outbox)");
     }
 }

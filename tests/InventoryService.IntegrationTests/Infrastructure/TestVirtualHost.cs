@@ -45,24 +45,13 @@ public sealed class TestVirtualHost : IAsyncDisposable
     /// <summary>Waits until each queue exists and is bound to the exchange, so a publish cannot go unrouted.</summary>
     public async Task WaitForBindingsAsync(string exchange, params string[] queues)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         foreach (var queue in queues)
         {
-            while (true)
+            await Eventually.HoldsAsync(async () =>
             {
                 using var response = await _management.GetAsync($"bindings/{Name}/e/{exchange}/q/{queue}");
-                if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetArrayLength() > 0)
-                {
-                    break;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"Queue {queue} was not bound to {exchange} within 30 s.");
-                }
-
-                await Task.Delay(100);
-            }
+                return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetArrayLength() > 0;
+            }, TimeSpan.FromSeconds(30), () => $"queue {queue} was not bound to {exchange}");
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class DeadLetterTests(MessagingEnvironment env) : IClassFixture<Me
 
         await Probe.PublishAsync(RoutingKeys.BookingCreated, EventTypes.BookingCreated, new { bookingId = "bk-" + EventProbe.NewId(), items = lines });
         IReadOnlyList<DeadLetter> letters = [];
-        await EventProbe.WaitUntilAsync(() => (letters = Probe.DeadLettersAsync(Topology.BookingCreatedQueue).GetAwaiter().GetResult()).Count > 0,
+        await Eventually.HoldsAsync(() => (letters = Probe.DeadLettersAsync(Topology.BookingCreatedQueue).GetAwaiter().GetResult()).Count > 0,
             TimeSpan.FromSeconds(15), () => "no dead letter");
 
         Assert.Contains("50", Assert.Single(letters).Reason, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class DeadLetterTests(MessagingEnvironment env) : IClassFixture<Me
         await Probe.WaitForAsync(RoutingKeys.InventoryReserved, healthy);
 
         IReadOnlyList<DeadLetter> letters = [];
-        await EventProbe.WaitUntilAsync(() => (letters = Probe.DeadLettersAsync(Topology.BookingCreatedQueue).GetAwaiter().GetResult()).Count > 0,
+        await Eventually.HoldsAsync(() => (letters = Probe.DeadLettersAsync(Topology.BookingCreatedQueue).GetAwaiter().GetResult()).Count > 0,
             TimeSpan.FromSeconds(30), () => "the poison message did not reach the DLQ");
 
         var letter = Assert.Single(letters);

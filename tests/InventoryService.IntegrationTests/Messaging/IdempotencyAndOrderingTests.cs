@@ -145,7 +145,7 @@ public sealed class IdempotencyAndOrderingTests(MessagingEnvironment env) : ICla
             await Probe.PaymentAsync(bookingId, succeeded: true);
         }));
 
-        await EventProbe.WaitUntilAsync(() => bookings.All(b => Probe.For(b).Any(e => e.RoutingKey == RoutingKeys.InventoryConfirmed)),
+        await Eventually.HoldsAsync(() => bookings.All(b => Probe.For(b).Any(e => e.RoutingKey == RoutingKeys.InventoryConfirmed)),
             TimeSpan.FromSeconds(60), () => $"{bookings.Count(b => Probe.For(b).All(e => e.RoutingKey != RoutingKeys.InventoryConfirmed))} bookings not confirmed");
         Assert.Equal((150, 1_000, 150), await env.Service.CountersAsync(item.ItemId));
     }
@@ -180,11 +180,7 @@ public sealed class IdempotencyAndOrderingTests(MessagingEnvironment env) : ICla
     {
         await using var scope = env.Service.Scope();
         var db = scope.ServiceProvider.GetRequiredService<InventoryService.Data.InventoryDbContext>();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!db.PaymentOutcomes.Any(p => p.BookingId == bookingId))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The payment outcome was not recorded within 15 s.");
-            await Task.Delay(50);
-        }
+        await Eventually.HoldsAsync(() => db.PaymentOutcomes.Any(p => p.BookingId == bookingId), TimeSpan.FromSeconds(15),
+            () => "the payment outcome was not recorded");
     }
 }

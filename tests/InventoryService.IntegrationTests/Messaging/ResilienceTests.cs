@@ -20,7 +20,7 @@ public sealed class CrashBeforePublishTests(MessagingEnvironment env) : IClassFi
         var bookingId = "bk-" + EventProbe.NewId();
 
         await env.Probe.BookingCreatedAsync(bookingId, item.ItemId, quantity: 2);
-        await EventProbe.WaitUntilAsync(() => UnsentFor(crashing, bookingId) == 1, TimeSpan.FromSeconds(15), () => "no outbox row was committed");
+        await Eventually.HoldsAsync(() => UnsentFor(crashing, bookingId) == 1, TimeSpan.FromSeconds(15), () => "no outbox row was committed");
         await EventProbe.SettleAsync();
         Assert.Empty(env.Probe.For(bookingId));
         await env.StopInstanceAsync(crashing);
@@ -29,7 +29,7 @@ public sealed class CrashBeforePublishTests(MessagingEnvironment env) : IClassFi
         var reserved = await env.Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
 
         Assert.Equal(bookingId, reserved.BookingId);
-        await EventProbe.WaitUntilAsync(() => UnsentFor(restarted, bookingId) == 0, TimeSpan.FromSeconds(15), () => "the row was not marked sent");
+        await Eventually.HoldsAsync(() => UnsentFor(restarted, bookingId) == 0, TimeSpan.FromSeconds(15), () => "the row was not marked sent");
         Assert.Equal((2, 5, 2), await restarted.CountersAsync(item.ItemId));
     }
 
@@ -58,7 +58,7 @@ public sealed class TwoInstancesTests(MessagingEnvironment env) : IClassFixture<
             await env.Probe.BookingCreatedAsync(bookingId, item.ItemId, eventId: eventId);
         }
 
-        await EventProbe.WaitUntilAsync(() => bookings.All(b => Outcomes(b).Count > 0), TimeSpan.FromSeconds(60),
+        await Eventually.HoldsAsync(() => bookings.All(b => Outcomes(b).Count > 0), TimeSpan.FromSeconds(60),
             () => $"{bookings.Count(b => Outcomes(b).Count == 0)} bookings have no outcome");
         await EventProbe.SettleAsync();
 
@@ -84,7 +84,7 @@ public sealed class GracefulShutdownTests(MessagingEnvironment env) : IClassFixt
             await env.Probe.BookingCreatedAsync($"bk-{i}-{EventProbe.NewId()}", item.ItemId);
         }
 
-        await EventProbe.WaitUntilAsync(() => Reservations() >= 20, TimeSpan.FromSeconds(30), () => "nothing was processed");
+        await Eventually.HoldsAsync(() => Reservations() >= 20, TimeSpan.FromSeconds(30), () => "nothing was processed");
         await env.StopInstanceAsync(env.Service);
 
         // Every message is either processed (a reservation) and acked, or back in the queue untouched: none is
@@ -132,7 +132,7 @@ public sealed class BrokerRestartTests : IAsyncLifetime
                 await PublishUntilConfirmedAsync(() => _env.Probe.BookingCreatedAsync(bookingId, item.ItemId, eventId: eventIds[bookingId]));
             }
         });
-        await EventProbe.WaitUntilAsync(() => _env.Probe.Received.Count >= 40, TimeSpan.FromSeconds(30), () => "the stream did not start");
+        await Eventually.HoldsAsync(() => _env.Probe.Received.Count >= 40, TimeSpan.FromSeconds(30), () => "the stream did not start");
 
         await RabbitMqCtlAsync("stop_app");
         var health = _env.Service.CreateClient();
@@ -140,7 +140,7 @@ public sealed class BrokerRestartTests : IAsyncLifetime
         await RabbitMqCtlAsync("start_app");
         await publishing;
 
-        await EventProbe.WaitUntilAsync(() => bookings.All(b => Outcomes(b).Count > 0), TimeSpan.FromSeconds(90),
+        await Eventually.HoldsAsync(() => bookings.All(b => Outcomes(b).Count > 0), TimeSpan.FromSeconds(90),
             () => $"{bookings.Count(b => Outcomes(b).Count == 0)} of {bookings.Count} bookings have no outcome yet");
         await EventProbe.SettleAsync();
 
@@ -158,19 +158,14 @@ public sealed class BrokerRestartTests : IAsyncLifetime
 
     private static async Task<string> WaitForReadinessAsync(HttpClient client, System.Net.HttpStatusCode expected)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var body = "";
+        await Eventually.HoldsAsync(async () =>
         {
             using var response = await client.GetAsync("/health/ready");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-            {
-                return body;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"/health/ready did not become {expected} within 30 s: {body}");
-            await Task.Delay(100);
-        }
+            body = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == expected;
+        }, TimeSpan.FromSeconds(30), () => $"/health/ready did not become {expected}: {body}");
+        return body;
     }
 
     private static async Task PublishUntilConfirmedAsync(Func<Task> publish)

@@ -136,13 +136,6 @@ public sealed class ExpirySweeperTests(FastSweepFactory factory) : IClassFixture
     private async Task<ReservationResponse> GetAsync(string bookingId) =>
         await (await _client.GetAsync($"/api/inventory/reservations/{bookingId}")).ReadAsync<ReservationResponse>();
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 15 s.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(15), () => "the expected reservation state was not reached");
 }
