@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the system locally: local NuGet source, private PostgreSQL and RabbitMQ (eng/infra.sh up),
+# Runs the system locally: local .NET tools, private PostgreSQL and RabbitMQ (eng/infra.sh up),
 # one Release build of the solution, then the services in the background until Ctrl+C (or until
 # one of them exits); they are stopped together. The infrastructure keeps running
 # (eng/infra.sh down stops it).
@@ -9,7 +9,7 @@ LOG_TAG=run
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-"$repo_root/eng/bootstrap.sh"
+(cd "$repo_root" && dotnet tool restore >/dev/null) # dotnet-ef, from .config/dotnet-tools.json
 "$repo_root/eng/infra.sh" up
 load_env "$repo_root/.env"
 require_env INVENTORY_PORT GATEWAY_PORT POSTGRES_PORT POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD \

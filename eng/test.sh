@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: local NuGet source (eng/bootstrap.sh), private PostgreSQL and
+# Runs the whole test suite: local .NET tools (dotnet-ef), private PostgreSQL and
 # RabbitMQ (eng/infra.sh up, left running afterwards unless TEST_INFRA_DOWN=1), then
 # `dotnet test` of the solution with the .env settings exported. Extra arguments go to
 # `dotnet test`, e.g. eng/test.sh --filter "FullyQualifiedName~Reservations".
@@ -11,7 +11,7 @@ LOG_TAG="test"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 started=$SECONDS
 
-"$repo_root/eng/bootstrap.sh"
+(cd "$repo_root" && dotnet tool restore >/dev/null) # dotnet-ef, from .config/dotnet-tools.json
 "$repo_root/eng/infra.sh" up
 # The compose file is validated by the tests with Debian's docker-compose (no Docker engine needed).
 ensure_packages docker-compose

@@ -24,7 +24,7 @@ public class MessagingEnvironment : IAsyncLifetime
     [
         new("RabbitMq:DeliveryLimit", "3"),
         new("Outbox:PollInterval", "00:00:00.200"),
-        new("Reservations:SweepInterval", "00:00:00.200"),
+        new("Reservations:SweepInterval", "00:01:00"), // ticks when a test advances the fake clock
     ];
 
     public async Task InitializeAsync()

@@ -5,14 +5,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BookingSystem.InventoryService.IntegrationTests.Reservations;
 
-/// <summary>A service whose sweeper ticks every 100 ms in small batches, so tests see several batches per sweep.</summary>
-public sealed class FastSweepFactory : InventoryApiFactory
+/// <summary>
+/// A service whose sweeper ticks once a minute of the fake clock, in small batches: the tests move the clock
+/// (FakeTimeProvider fires the sweeper's timer), so nothing depends on real time passing.
+/// </summary>
+public sealed class ClockDrivenSweepFactory : InventoryApiFactory
 {
     public const int BatchSize = 3;
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
-        new("Reservations:SweepInterval", "00:00:00.100"),
+        new("Reservations:SweepInterval", "00:01:00"),
         new("Reservations:SweepBatchSize", BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 }
@@ -61,7 +64,7 @@ public sealed class ExpirySweeperBatchTests(ManualSweepFactory factory) : IClass
     }
 }
 
-public sealed class ExpirySweeperTests(FastSweepFactory factory) : IClassFixture<FastSweepFactory>
+public sealed class ExpirySweeperTests(ClockDrivenSweepFactory factory) : IClassFixture<ClockDrivenSweepFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 
