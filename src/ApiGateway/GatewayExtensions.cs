@@ -1,6 +1,6 @@
 using BookingSystem.ApiGateway.Limits;
-using BookingSystem.ApiGateway.Observability;
 using BookingSystem.ApiGateway.Security;
+using BookingSystem.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ public static class GatewayExtensions
     /// <summary>
     /// Listens where the host is told (ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS as in the container images, --urls),
     /// otherwise on localhost at GATEWAY_PORT, the port the repository's .env gives the gateway. Errors are
-    /// ProblemDetails; Kestrel enforces the body limit on bodies without a Content-Length and names no server.
+    /// ProblemDetails (AddServiceDefaults); Kestrel enforces the body limit on bodies without a Content-Length and names no server.
     /// </summary>
     public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
     {
@@ -29,7 +29,6 @@ public static class GatewayExtensions
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes;
         });
-        builder.Services.AddProblemDetails();
         return builder;
     }
 
@@ -40,9 +39,7 @@ public static class GatewayExtensions
     /// </summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseServiceDefaults();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();

@@ -1,14 +1,13 @@
 using BookingSystem.ApiGateway;
 using BookingSystem.ApiGateway.Health;
 using BookingSystem.ApiGateway.Limits;
-using BookingSystem.ApiGateway.Observability;
 using BookingSystem.ApiGateway.Proxy;
 using BookingSystem.ApiGateway.Security;
 using BookingSystem.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("gateway");
 builder.AddGatewayHosting();
-builder.AddBookingConsoleLogging("gateway");
 builder.AddGatewaySecurity();
 builder.AddGatewayLimits();
 builder.AddGatewayProxy();

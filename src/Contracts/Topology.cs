@@ -1,6 +1,6 @@
 namespace BookingSystem.Contracts;
 
-/// <summary>Default names of the platform's exchange and the InventoryService's queues (all configurable).</summary>
+/// <summary>Names of the platform's exchanges (configurable in the service) and the InventoryService's queues.</summary>
 public static class Topology
 {
     /// <summary>The durable topic exchange every service publishes its events to.</summary>
@@ -12,6 +12,17 @@ public static class Topology
     public const string BookingCreatedQueue = "inventory.booking-created";
     public const string PaymentSucceededQueue = "inventory.payment-succeeded";
     public const string PaymentFailedQueue = "inventory.payment-failed";
+
+    /// <summary>
+    /// The InventoryService's consumer queues with the routing key each is bound to, in the order tools show
+    /// them: the one list the service's consumers, the CLI and the tests take them from.
+    /// </summary>
+    public static IReadOnlyList<(string Queue, string RoutingKey)> ConsumerQueues { get; } =
+    [
+        (BookingCreatedQueue, RoutingKeys.BookingCreated),
+        (PaymentSucceededQueue, RoutingKeys.PaymentSucceeded),
+        (PaymentFailedQueue, RoutingKeys.PaymentFailed),
+    ];
 
     /// <summary>Suffix of each consumer queue's dead-letter queue: <c>inventory.booking-created.dlq</c>.</summary>
     public const string DeadLetterSuffix = ".dlq";

@@ -2,18 +2,21 @@ using BookingSystem.InventoryService.Api;
 using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Messaging;
 using BookingSystem.InventoryService.Reservations;
+using BookingSystem.InventoryService.Stock;
 using BookingSystem.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddBookingConsoleLogging("inventory");
+builder.AddServiceDefaults("inventory");
 builder.AddInventoryData();
+builder.AddMessaging(); // before the features: their consumers stop before the outbox dispatcher
+builder.AddStock();
 builder.AddReservations();
-builder.AddMessaging();
 builder.AddInventoryApi();
 builder.AddInventoryAuth();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
+await app.SeedStockAsync();
 app.UseInventoryApi();
 app.MapInventoryApi();
 await app.RunAsync();

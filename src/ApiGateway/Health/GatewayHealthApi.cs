@@ -1,3 +1,4 @@
+using BookingSystem.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Health;
@@ -24,9 +25,8 @@ public static class GatewayHealthApi
     /// </summary>
     public static IEndpointRouteBuilder MapGatewayHealth(this IEndpointRouteBuilder endpoints)
     {
-        var health = endpoints.MapGroup("/health").AllowAnonymous().DisableRateLimiting();
-        health.MapGet("/", GetHealth).WithName("GatewayHealth");
-        health.MapGet("/live", () => TypedResults.Ok(new { status = Healthy })).WithName("GatewayLive");
+        endpoints.MapLivenessEndpoint().DisableRateLimiting();
+        endpoints.MapGet("/health", GetHealth).WithName("GatewayHealth").AllowAnonymous().DisableRateLimiting();
         return endpoints;
     }
 

@@ -17,15 +17,11 @@ public static class EventRouting
         [EventTypes.LowStockAlert] = RoutingKeys.LowStockAlert,
     };
 
-    private static readonly Dictionary<string, string> ByConsumerQueue = new(StringComparer.Ordinal)
-    {
-        [Topology.BookingCreatedQueue] = RoutingKeys.BookingCreated,
-        [Topology.PaymentSucceededQueue] = RoutingKeys.PaymentSucceeded,
-        [Topology.PaymentFailedQueue] = RoutingKeys.PaymentFailed,
-    };
+    private static readonly Dictionary<string, string> ByConsumerQueue =
+        Topology.ConsumerQueues.ToDictionary(q => q.Queue, q => q.RoutingKey, StringComparer.Ordinal);
 
-    /// <summary>The InventoryService's three consumer queues, in the order the tools show them.</summary>
-    public static IReadOnlyList<string> ConsumerQueues { get; } = [Topology.BookingCreatedQueue, Topology.PaymentSucceededQueue, Topology.PaymentFailedQueue];
+    /// <summary>The InventoryService's consumer queues, in the order the tools show them.</summary>
+    public static IReadOnlyList<string> ConsumerQueues { get; } = Topology.ConsumerQueues.Select(q => q.Queue).ToList();
 
     public static string? RoutingKeyOf(string? eventType) =>
         eventType is not null && ByEventType.TryGetValue(eventType, out var key) ? key : null;

@@ -1,10 +1,8 @@
 using System.Text.Json.Serialization;
-using BookingSystem.InventoryService.Data;
-using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Reservations;
 using BookingSystem.InventoryService.Stock;
 using BookingSystem.Security;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using BookingSystem.ServiceDefaults;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace BookingSystem.InventoryService.Api;
@@ -16,7 +14,6 @@ public static class ApiExtensions
 
     public static IHostApplicationBuilder AddInventoryApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw so BadRequestExceptionHandler can name the field (the default is a bare 400).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -28,9 +25,7 @@ public static class ApiExtensions
 
     public static WebApplication UseInventoryApi(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseMiddleware<CorrelationId>();
+        app.UseServiceDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -45,12 +40,7 @@ public static class ApiExtensions
         inventory.MapGroup("").MapStockAdminApi().RequireAuthorization(InventoryPolicies.Admin);
 
         endpoints.MapOpenApi().AllowAnonymous();
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(DatabaseHealthCheck.ReadyTag),
-            ResponseWriter = HealthReportWriter.WriteAsync,
-        }).AllowAnonymous();
+        endpoints.MapDefaultEndpoints();
         return endpoints;
     }
 }

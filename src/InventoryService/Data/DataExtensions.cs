@@ -1,5 +1,5 @@
+using BookingSystem.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BookingSystem.InventoryService.Data;
@@ -19,12 +19,11 @@ public static class DataExtensions
 
         builder.Services.AddDbContextPool<InventoryDbContext>(options => options.UseNpgsql(connectionString));
         builder.Services.AddSingleton<DatabaseRetry>();
-        builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready]);
         return builder;
     }
 
-    /// <summary>Applies pending migrations (waiting for the database to come up) and seeds demo data when enabled.</summary>
+    /// <summary>Applies pending migrations, waiting for the database to come up.</summary>
     public static async Task InitializeDatabaseAsync(this IHost app, CancellationToken cancellationToken = default)
     {
         var logger = app.Services.GetRequiredService<ILogger<InventoryDbContext>>();
@@ -39,20 +38,6 @@ public static class DataExtensions
             var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
             await db.Database.MigrateAsync(ct);
             Log.Migrated(logger, (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault() ?? "none");
-
-            var seed = scope.ServiceProvider.GetRequiredService<IOptions<SeedOptions>>().Value;
-            if (seed.Enabled)
-            {
-                var added = await DevelopmentSeeder.SeedAsync(db, seed.ItemCount, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
-                if (added > 0)
-                {
-                    Log.Seeded(logger, added);
-                }
-                else
-                {
-                    Log.SeedSkipped(logger, seed.ItemCount);
-                }
-            }
         }, cancellationToken);
     }
 }

@@ -4,8 +4,6 @@ namespace BookingSystem.InventoryService.Data;
 
 public sealed class DatabaseHealthCheck(InventoryDbContext db) : IHealthCheck
 {
-    public const string ReadyTag = "ready";
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try

@@ -10,10 +10,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Database not reachable yet, attempt {Attempt}: {ErrorMessage}")]
     public static partial void DatabaseNotReachable(ILogger logger, int attempt, string errorMessage);
-
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Seeded {Count} inventory items")]
-    public static partial void Seeded(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Seeding skipped: {Count} items already present")]
-    public static partial void SeedSkipped(ILogger logger, int count);
 }

@@ -8,7 +8,7 @@ namespace BookingSystem.InventoryService.Messaging;
 public sealed record ConsumerDependencies(
     [FromKeyedServices(RabbitMqConnection.ConsumePurpose)] RabbitMqConnection Connection, BrokerTopology Topology, ConsumerStatus Status, IServiceScopeFactory Scopes, IOptions<RabbitMqOptions> Options);
 
-/// <summary>Which queues have a live consumer right now; readiness fails while one is down.</summary>
+/// <summary>Which queues have a live consumer right now (every registered consumer reports here); readiness fails while one is down.</summary>
 public sealed class ConsumerStatus
 {
     private readonly ConcurrentDictionary<string, bool> _consuming = new(StringComparer.Ordinal);
@@ -18,15 +18,13 @@ public sealed class ConsumerStatus
     public IReadOnlyDictionary<string, bool> Snapshot() => new Dictionary<string, bool>(_consuming, StringComparer.Ordinal);
 }
 
-public sealed class ConsumersHealthCheck(ConsumerStatus status, IOptions<RabbitMqOptions> options) : IHealthCheck
+public sealed class ConsumersHealthCheck(ConsumerStatus status) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var settings = options.Value;
         var snapshot = status.Snapshot();
-        var queues = new[] { settings.BookingCreatedQueue, settings.PaymentSucceededQueue, settings.PaymentFailedQueue };
-        var down = queues.Where(q => !snapshot.GetValueOrDefault(q)).ToList();
-        var data = queues.ToDictionary(q => q, q => (object)(snapshot.GetValueOrDefault(q) ? "consuming" : "down"));
+        var down = snapshot.Where(q => !q.Value).Select(q => q.Key).Order(StringComparer.Ordinal).ToList();
+        var data = snapshot.ToDictionary(q => q.Key, q => (object)(q.Value ? "consuming" : "down"));
         return Task.FromResult(down.Count == 0
             ? HealthCheckResult.Healthy("All consumers are consuming.", data)
             : HealthCheckResult.Unhealthy($"Not consuming: {string.Join(", ", down)}.", data: data));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using BookingSystem.Contracts;
+using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Validation;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -8,31 +9,49 @@ using RabbitMQ.Client.Events;
 namespace BookingSystem.InventoryService.Messaging;
 
 /// <summary>
-/// A hand-written consumer of one queue. Per message: parse and validate (a bad message goes straight to the
-/// DLQ with the reason in a header and is acked, never retried); open a DI scope; handle (one database
-/// transaction, transient errors retried inside); ack after the commit. A handler that throws nacks with requeue,
-/// so a message that keeps failing reaches the DLQ through the queue's delivery limit. Shutdown stops consuming,
-/// then waits for the messages in flight to finish and be acked.
+/// What a feature tells Messaging about one of its consumers: the queue and the routing key it is bound to, the
+/// event type it accepts, how a message becomes the feature's command (field checks beyond the JSON shape; the
+/// errors make the DLQ reason), and how the command is applied (one transaction; a short outcome for the log).
 /// </summary>
-public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, ILogger logger) : BackgroundService where TEvent : class
+public sealed record ConsumerDefinition<TEvent, TCommand>(
+    string Queue,
+    string RoutingKey,
+    string EventType,
+    Func<EventEnvelope<TEvent>, ValidationErrors, TCommand> ToCommand,
+    Func<IServiceProvider, TCommand, MessageOrigin, CancellationToken, Task<string>> HandleAsync)
+    where TEvent : class;
+
+/// <summary>
+/// A hand-written consumer of one queue, composed from a <see cref="ConsumerDefinition{TEvent, TCommand}"/>. Per
+/// message: parse and validate into the command (a bad message goes straight to the DLQ with the reason in a
+/// header and is acked, never retried); open a DI scope; handle (one database transaction, transient errors retried
+/// inside); ack after the commit. A handler that throws nacks with requeue, so a message that keeps failing reaches
+/// the DLQ through the queue's delivery limit. Shutdown stops consuming, then waits for the messages in flight to
+/// finish and be acked.
+/// </summary>
+public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TEvent : class
 {
     private static readonly ActivitySource Activities = new("BookingSystem.InventoryService.Messaging");
+    private readonly ConsumerDefinition<TEvent, TCommand> _definition;
+    private readonly ConsumerDependencies _dependencies;
+    private readonly ILogger _logger;
+    private static readonly TimeSpan TransientHoldBase = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan TransientHoldMax = TimeSpan.FromSeconds(30);
     private CancellationToken _shutdownDeadline;
     private int _inFlight;
 
-    protected RabbitMqOptions Settings { get; } = dependencies.Options.Value;
+    public EventConsumer(ConsumerDefinition<TEvent, TCommand> definition, ConsumerDependencies dependencies, ILoggerFactory loggers)
+    {
+        _definition = definition;
+        _dependencies = dependencies;
+        _logger = loggers.CreateLogger($"{typeof(EventConsumer<,>).Namespace}.Consumer.{definition.Queue}");
+        // Known from the start, so readiness reports this queue as down until the consumer is up.
+        _dependencies.Status.Report(Queue, consuming: false);
+    }
 
-    protected abstract string Queue { get; }
+    private RabbitMqOptions Settings => _dependencies.Options.Value;
 
-    protected abstract string RoutingKey { get; }
-
-    protected abstract string EventType { get; }
-
-    /// <summary>Field checks beyond the JSON shape; the errors make the DLQ reason.</summary>
-    protected abstract void Validate(TEvent data, ValidationErrors errors);
-
-    /// <summary>Applies the event in one transaction; returns a short outcome for the log.</summary>
-    protected abstract Task<string> HandleAsync(IServiceProvider services, EventEnvelope<TEvent> envelope, MessageOrigin origin, CancellationToken ct);
+    private string Queue => _definition.Queue;
 
     /// <param name="cancellationToken">Fires when the host's shutdown timeout is up: the drain stops waiting then.</param>
     public override Task StopAsync(CancellationToken cancellationToken)
@@ -42,16 +61,16 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        RestartLoop.RunAsync(ConsumeAsync, TimeSpan.FromMilliseconds(500), (e, delay) => Log.ConsumerFailed(logger, e, Queue, delay), stoppingToken);
+        RestartLoop.RunAsync(ConsumeAsync, TimeSpan.FromMilliseconds(500), (e, delay) => Log.ConsumerFailed(_logger, e, Queue, delay), stoppingToken);
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
         var settings = Settings;
-        var amqp = await dependencies.Connection.GetAsync(stoppingToken);
+        var amqp = await _dependencies.Connection.GetAsync(stoppingToken);
         await using var channel = await amqp.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, consumerDispatchConcurrency: settings.ConsumerConcurrency),
             stoppingToken);
-        await dependencies.Topology.DeclareConsumerQueueAsync(channel, Queue, RoutingKey, stoppingToken);
+        await _dependencies.Topology.DeclareConsumerQueueAsync(channel, Queue, _definition.RoutingKey, stoppingToken);
         await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -75,8 +94,8 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
             return Task.CompletedTask;
         };
         var consumerTag = await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, stoppingToken);
-        dependencies.Status.Report(Queue, consuming: true);
-        Log.Consuming(logger, Queue, settings.Prefetch, settings.ConsumerConcurrency);
+        _dependencies.Status.Report(Queue, consuming: true);
+        Log.Consuming(_logger, Queue, settings.Prefetch, settings.ConsumerConcurrency);
         try
         {
             var stopping = Task.Delay(Timeout.Infinite, stoppingToken);
@@ -87,7 +106,7 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
         }
         finally
         {
-            dependencies.Status.Report(Queue, consuming: false);
+            _dependencies.Status.Report(Queue, consuming: false);
         }
 
         // Graceful stop: no new deliveries, let the ones in flight finish and ack (bounded by the host's shutdown timeout).
@@ -99,7 +118,7 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
         }
 
         await channel.CloseAsync(CancellationToken.None);
-        Log.StoppedConsuming(logger, Queue, waitedFor);
+        Log.StoppedConsuming(_logger, Queue, waitedFor);
     }
 
     private async Task OnReceivedAsync(IChannel channel, BasicDeliverEventArgs delivery)
@@ -112,7 +131,7 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
         catch (Exception e)
         {
             // An ack/nack that cannot be sent (channel gone): the broker redelivers, the inbox absorbs the repeat.
-            Log.DeliveryFailed(logger, e, delivery.BasicProperties.MessageId, Queue);
+            Log.DeliveryFailed(_logger, e, delivery.BasicProperties.MessageId, Queue);
         }
         finally
         {
@@ -123,14 +142,14 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
     /// <remarks>In-flight work is not cancelled by shutdown: it finishes and is acked (see StopAsync).</remarks>
     private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery)
     {
-        if (!TryRead(delivery.Body.Span, out var envelope, out var reason))
+        if (!TryRead(delivery.Body.Span, out var envelope, out var command, out var reason))
         {
             await RejectAsync(channel, delivery, reason);
             return;
         }
 
         using var activity = StartActivity(delivery.BasicProperties);
-        using var logScope = logger.BeginScope(new Dictionary<string, object>
+        using var logScope = _logger.BeginScope(new Dictionary<string, object>
         {
             ["CorrelationId"] = envelope.CorrelationId,
             ["MessageEventId"] = envelope.EventId,
@@ -138,19 +157,20 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
         });
         try
         {
-            await using var scope = dependencies.Scopes.CreateAsyncScope();
-            var outcome = await HandleAsync(scope.ServiceProvider, envelope, new MessageOrigin(Queue, envelope.EventId, envelope.CorrelationId), CancellationToken.None);
-            Log.Handled(logger, envelope.EventType, envelope.EventId, outcome);
+            await using var scope = _dependencies.Scopes.CreateAsyncScope();
+            var origin = new MessageOrigin(Queue, envelope.EventId, envelope.CorrelationId);
+            var outcome = await _definition.HandleAsync(scope.ServiceProvider, command, origin, CancellationToken.None);
+            Log.Handled(_logger, envelope.EventType, envelope.EventId, outcome);
         }
         catch (Exception e)
         {
             var deliveries = DeliveryCount(delivery.BasicProperties);
-            Log.HandlingFailed(logger, e, envelope.EventType, envelope.EventId, Queue, deliveries);
-            if (Data.DatabaseRetry.IsTransient(e))
+            Log.HandlingFailed(_logger, e, envelope.EventType, envelope.EventId, Queue, deliveries);
+            if (DatabaseRetry.IsTransient(e))
             {
                 // The database is away, not the message bad: hold the message a while (this also slows this
                 // consumer down) so an outage of tens of seconds does not use up the delivery limit.
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, deliveries))), CancellationToken.None);
+                await Task.Delay(Backoff.Exponential((int)deliveries, TransientHoldBase, TransientHoldMax), CancellationToken.None);
             }
 
             await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
@@ -166,14 +186,14 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
     /// </summary>
     private async Task RejectAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason)
     {
-        Log.Rejected(logger, delivery.BasicProperties.MessageId, Queue, reason);
+        Log.Rejected(_logger, delivery.BasicProperties.MessageId, Queue, reason);
         try
         {
             await DeadLetterAsync(channel, delivery, reason);
         }
         catch (Exception e)
         {
-            Log.DeadLetterPublishFailed(logger, e, delivery.BasicProperties.MessageId, Queue);
+            Log.DeadLetterPublishFailed(_logger, e, delivery.BasicProperties.MessageId, Queue);
             await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None);
             return;
         }
@@ -181,24 +201,25 @@ public abstract class EventConsumer<TEvent>(ConsumerDependencies dependencies, I
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
     }
 
-    private bool TryRead(ReadOnlySpan<byte> body, out EventEnvelope<TEvent> envelope, out string reason)
+    private bool TryRead(ReadOnlySpan<byte> body, out EventEnvelope<TEvent> envelope, out TCommand command, out string reason)
     {
         envelope = null!;
-        if (!EventMessage.TryParse<TEvent>(body, EventType, out var parsed, out var parseError))
+        command = default!;
+        if (!EventMessage.TryParse<TEvent>(body, _definition.EventType, out var parsed, out var parseError))
         {
             reason = parseError!;
             return false;
         }
 
         var errors = new ValidationErrors();
-        Validate(parsed!.Data, errors);
+        command = _definition.ToCommand(parsed!, errors);
         if (!errors.IsEmpty)
         {
             reason = "Invalid data: " + errors.Summarize();
             return false;
         }
 
-        envelope = parsed;
+        envelope = parsed!;
         reason = string.Empty;
         return true;
     }

@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Could not settle message {MessageId} from {Queue}; the broker will redeliver it")]
     public static partial void DeliveryFailed(ILogger logger, Exception exception, string? messageId, string queue);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "Event {MessageEventId} was already processed by {Consumer}; skipped")]
+    public static partial void DuplicateEvent(ILogger logger, string messageEventId, string consumer);
 }

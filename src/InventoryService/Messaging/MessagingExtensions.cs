@@ -1,5 +1,5 @@
 using BookingSystem.InventoryService.Data;
-using BookingSystem.InventoryService.Reservations;
+using BookingSystem.ServiceDefaults;
 
 namespace BookingSystem.InventoryService.Messaging;
 
@@ -13,10 +13,10 @@ public static class MessagingExtensions
         builder.Services.AddScoped<Outbox>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<MessageRetention>();
-        builder.Services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: [DatabaseHealthCheck.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: [HealthTags.Ready]);
 
-        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
-        if (!rabbit.Enabled)
+        builder.Services.AddScoped<UnitOfWork>();
+        if (!BrokerEnabled(builder))
         {
             return builder;
         }
@@ -29,19 +29,35 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<BrokerTopology>();
         builder.Services.AddSingleton<ConsumerStatus>();
         builder.Services.AddSingleton<ConsumerDependencies>();
-        // Hosted services stop in reverse order: the dispatcher, registered first, stops last, so it still
-        // publishes what the consumers' last in-flight messages wrote.
+        // Hosted services stop in reverse order: the dispatcher, registered before the features' consumers (call
+        // AddMessaging first), stops last, so it still publishes what the consumers' last in-flight messages wrote.
         if (builder.Configuration.GetSection(OutboxOptions.SectionName).Get<OutboxOptions>()?.DispatcherEnabled ?? true)
         {
             builder.Services.AddHostedService<OutboxDispatcher>();
         }
 
-        builder.Services.AddHostedService<BookingCreatedConsumer>();
-        builder.Services.AddHostedService<PaymentSucceededConsumer>();
-        builder.Services.AddHostedService<PaymentFailedConsumer>();
         builder.Services.AddHealthChecks()
-            .AddCheck<BrokerHealthCheck>("rabbitmq", tags: [DatabaseHealthCheck.ReadyTag])
-            .AddCheck<ConsumersHealthCheck>("consumers", tags: [DatabaseHealthCheck.ReadyTag]);
+            .AddCheck<BrokerHealthCheck>("rabbitmq", tags: [HealthTags.Ready])
+            .AddCheck<ConsumersHealthCheck>("consumers", tags: [HealthTags.Ready]);
         return builder;
     }
+
+    /// <summary>
+    /// Registers a feature's consumer (a hosted service), unless the broker is switched off
+    /// (<see cref="RabbitMqOptions.Enabled"/>). Call after <see cref="AddMessaging"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddEventConsumer<TEvent, TCommand>(
+        this IHostApplicationBuilder builder, Func<IServiceProvider, ConsumerDefinition<TEvent, TCommand>> define) where TEvent : class
+    {
+        if (BrokerEnabled(builder))
+        {
+            builder.Services.AddSingleton<IHostedService>(services =>
+                ActivatorUtilities.CreateInstance<EventConsumer<TEvent, TCommand>>(services, define(services)));
+        }
+
+        return builder;
+    }
+
+    private static bool BrokerEnabled(IHostApplicationBuilder builder) =>
+        (builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions()).Enabled;
 }

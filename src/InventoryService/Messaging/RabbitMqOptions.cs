@@ -31,15 +31,6 @@ public sealed class RabbitMqOptions
     [Required]
     public string DeadLetterExchange { get; set; } = Topology.DeadLetterExchange;
 
-    [Required]
-    public string BookingCreatedQueue { get; set; } = Topology.BookingCreatedQueue;
-
-    [Required]
-    public string PaymentSucceededQueue { get; set; } = Topology.PaymentSucceededQueue;
-
-    [Required]
-    public string PaymentFailedQueue { get; set; } = Topology.PaymentFailedQueue;
-
     /// <summary>Unacked messages the broker may push to one consumer.</summary>
     [Range(1, 10_000)]
     public ushort Prefetch { get; set; } = 50;

@@ -24,15 +24,10 @@ public static class RestartLoop
             }
             catch (Exception e)
             {
-                var delay = Delay(failures++, firstDelay);
+                var delay = Backoff.Exponential(failures++, firstDelay, MaxDelay);
                 onFailure(e, delay);
                 await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
-
-    /// <summary>firstDelay * 2^failures, capped at 30 s, with ±20 % jitter.</summary>
-    public static TimeSpan Delay(int failures, TimeSpan firstDelay) =>
-        TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, firstDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 10)))
-            * (0.8 + (Random.Shared.NextDouble() * 0.4)));
 }

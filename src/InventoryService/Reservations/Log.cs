@@ -32,9 +32,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Payment succeeded for booking {BookingId} whose hold is {Status} and the stock is gone; published a HoldExpired failure for a refund")]
     public static partial void RetakeFailed(ILogger logger, string bookingId, ReservationStatus status);
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Event {MessageEventId} was already processed by {Consumer}; skipped")]
-    public static partial void DuplicateEvent(ILogger logger, string messageEventId, string consumer);
-
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Payment succeeded for booking {BookingId} whose reservation was already released; published a failure for a refund")]
     public static partial void PaymentAfterRelease(ILogger logger, string bookingId);
 }

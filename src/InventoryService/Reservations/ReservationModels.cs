@@ -1,3 +1,5 @@
+using BookingSystem.InventoryService.Stock;
+
 namespace BookingSystem.InventoryService.Reservations;
 
 /// <summary>

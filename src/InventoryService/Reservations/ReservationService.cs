@@ -10,14 +10,13 @@ namespace BookingSystem.InventoryService.Reservations;
 /// <summary>
 /// The reservation rules against PostgreSQL. Every operation is one transaction that locks the item rows it
 /// changes with <c>SELECT ... FOR UPDATE</c> in item-id order (so multi-item bookings cannot deadlock each other),
-/// records the consumed event in the inbox and the outgoing events in the outbox, and is retried as a whole on
-/// transient errors.
+/// and runs in a <see cref="UnitOfWork"/>: the consumed event in the inbox, the outgoing events in the outbox,
+/// retried as a whole on transient errors.
 /// </summary>
 public sealed class ReservationService(
     InventoryDbContext db,
+    UnitOfWork unitOfWork,
     Outbox outbox,
-    OutboxSignal outboxSignal,
-    DatabaseRetry retry,
     TimeProvider time,
     IOptions<ReservationOptions> options,
     ILogger<ReservationService> logger)
@@ -35,8 +34,8 @@ public sealed class ReservationService(
     public Task<ReserveResult> ReserveAsync(ReserveCommand command, CancellationToken cancellationToken) =>
         ReserveAsync(command, origin: null, cancellationToken);
 
-    public async Task<ReserveResult> ReserveAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken cancellationToken) =>
-        await InTransactionAsync(origin, ReserveResult.Duplicate, async ct =>
+    public Task<ReserveResult> ReserveAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken cancellationToken) =>
+        InTransactionAsync(origin, ReserveResult.Duplicate, async ct =>
         {
             await LockBookingAsync(command.BookingId, ct);
             var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == command.BookingId, ct);
@@ -100,8 +99,8 @@ public sealed class ReservationService(
     /// stock again if it can, else publishes a <see cref="ReservationFailureReasons.HoldExpired"/> failure so the
     /// booking side refunds); failure releases it. Only the first outcome per booking counts.
     /// </summary>
-    public async Task<PaymentHandling> ApplyPaymentAsync(string bookingId, PaymentResult result, MessageOrigin origin, CancellationToken cancellationToken) =>
-        await InTransactionAsync(origin, PaymentHandling.Duplicate, async ct =>
+    public Task<PaymentHandling> ApplyPaymentAsync(string bookingId, PaymentResult result, MessageOrigin origin, CancellationToken cancellationToken) =>
+        InTransactionAsync(origin, PaymentHandling.Duplicate, async ct =>
         {
             await LockBookingAsync(bookingId, ct);
             var now = time.GetUtcNow();
@@ -153,8 +152,8 @@ public sealed class ReservationService(
     /// Expires up to <paramref name="batchSize"/> holds whose deadline has passed. Rows another instance is
     /// working on are skipped (<c>SKIP LOCKED</c>), so several sweepers can run at once. Returns how many expired.
     /// </summary>
-    public async Task<int> ExpireDueAsync(int batchSize, CancellationToken cancellationToken) =>
-        await InTransactionAsync(origin: null, 0, async ct =>
+    public Task<int> ExpireDueAsync(int batchSize, CancellationToken cancellationToken) =>
+        InTransactionAsync(origin: null, 0, async ct =>
         {
             var now = time.GetUtcNow();
             var due = await db.Reservations
@@ -183,9 +182,9 @@ public sealed class ReservationService(
             return due.Count;
         }, cancellationToken);
 
-    private async Task<TransitionResult> TransitionAsync(
+    private Task<TransitionResult> TransitionAsync(
         string bookingId, ReservationAction action, ReleaseReason? reason, Func<Reservation, bool>? mayAccess, CancellationToken cancellationToken) =>
-        await InTransactionAsync(origin: null, new TransitionResult(TransitionOutcome.AlreadyDone, null), async ct =>
+        InTransactionAsync(origin: null, new TransitionResult(TransitionOutcome.AlreadyDone, null), async ct =>
         {
             await LockBookingAsync(bookingId, ct);
             var reservation = await LockReservationAsync(bookingId, ct);
@@ -280,10 +279,7 @@ public sealed class ReservationService(
     {
         item.Reserved += delta;
         item.UpdatedAt = now;
-        if (LowStockRule.Apply(item))
-        {
-            outbox.LowStock(item, correlationId, origin?.EventId);
-        }
+        outbox.LowStockIfCrossed(item, correlationId, origin?.EventId);
     }
 
     private Reservation NewReservation(ReserveCommand command, DateTimeOffset now) => new()
@@ -299,37 +295,12 @@ public sealed class ReservationService(
     };
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction, retried as a whole on transient errors. With an origin, the
-    /// consumed event is recorded first; if it was recorded before, nothing runs and <paramref name="duplicate"/>
-    /// is returned. Outbox rows commit with the work and wake the dispatcher.
+    /// Runs <paramref name="work"/> as one unit of work. The same booking raced by another transaction with other
+    /// items (the same items would have waited on our row locks) is run again, and finds the winner's reservation.
     /// </summary>
-    private async Task<T> InTransactionAsync<T>(MessageOrigin? origin, T duplicate, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        await retry.ExecuteAsync(async ct =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (origin is not null && !await Inbox.TryRecordAsync(db, origin, time.GetUtcNow(), ct))
-            {
-                Log.DuplicateEvent(logger, origin.EventId, origin.Consumer);
-                return duplicate;
-            }
-
-            var result = await work(ct);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException e) when (DatabaseRetry.IsUniqueViolation(e, BookingIdIndex) || DatabaseRetry.IsUniqueViolation(e, PaymentOutcomeKey))
-            {
-                // The same booking raced us with other items (the same items would have waited on our row locks):
-                // run again, and find the winner's reservation.
-                throw new TransientConflictException(e);
-            }
-
-            await transaction.CommitAsync(ct);
-            outboxSignal.Notify();
-            return result;
-        }, cancellationToken);
+    private Task<T> InTransactionAsync<T>(MessageOrigin? origin, T duplicate, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        unitOfWork.ExecuteAsync(origin, duplicate, work, cancellationToken,
+            isRace: e => DatabaseRetry.IsUniqueViolation(e, BookingIdIndex) || DatabaseRetry.IsUniqueViolation(e, PaymentOutcomeKey));
 
     /// <summary>
     /// Serializes everything that decides about one booking (reserve, payment, transitions) for the rest of the

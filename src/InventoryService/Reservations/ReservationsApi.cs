@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using BookingSystem.InventoryService.Api;
-using BookingSystem.InventoryService.Observability;
+using BookingSystem.ServiceDefaults;
 using BookingSystem.InventoryService.Validation;
 using BookingSystem.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,27 +23,12 @@ public static class ReservationsApi
         ReservationService reservations, IOptions<ReservationOptions> options, HttpContext http, ReserveRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        errors.RequireIdentifier("bookingId", request.BookingId);
-        var maxHoldMinutes = (int)options.Value.MaxHold.TotalMinutes;
-        if (request.HoldMinutes is not null)
-        {
-            errors.RequireRange("holdMinutes", request.HoldMinutes, 1, maxHoldMinutes);
-        }
-
-        var lines = ReservationLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
-        var userId = http.User.FindFirstValue("sub");
-        errors.CheckText("token sub", userId, maxLength: Identifiers.MaxLength);
+        var command = ReserveCommand.From(request, ("token sub", http.User.FindFirstValue("sub")), CorrelationIdMiddleware.Of(http), options.Value, errors);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var command = new ReserveCommand(
-            request.BookingId!,
-            lines,
-            request.HoldMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
-            CorrelationId.Of(http),
-            userId);
         var result = await reservations.ReserveAsync(command, cancellationToken);
         if (result.Outcome == ReserveOutcome.Existing && !MayAccess(http.User, result.Reservation!))
         {

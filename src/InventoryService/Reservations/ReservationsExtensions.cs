@@ -5,9 +5,8 @@ public static class ReservationsExtensions
     public static IHostApplicationBuilder AddReservations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<ReservationService>();
         builder.Services.AddHostedService<ExpirySweeper>();
-        return builder;
+        return builder.AddReservationConsumers();
     }
 }

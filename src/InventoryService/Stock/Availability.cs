@@ -1,5 +1,3 @@
-using BookingSystem.InventoryService.Reservations;
-
 namespace BookingSystem.InventoryService.Stock;
 
 public enum ShortfallReason

@@ -1,9 +1,6 @@
 using System.Security.Claims;
-using BookingSystem.InventoryService.Api;
 using BookingSystem.InventoryService.Data;
-using BookingSystem.InventoryService.Messaging;
-using BookingSystem.InventoryService.Observability;
-using BookingSystem.InventoryService.Reservations;
+using BookingSystem.ServiceDefaults;
 using BookingSystem.InventoryService.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -86,7 +83,7 @@ public static class StockApi
         InventoryDbContext db, AvailabilityRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var lines = ReservationLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
+        var lines = RequestedLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -137,13 +134,9 @@ public static class StockApi
         return TypedResults.Created($"/api/inventory/{item.ItemId}", ItemResponse.From(item));
     }
 
-    /// <summary>
-    /// Changes an item's total by a signed delta with a reason code, and writes the audit row in the same
-    /// transaction. One conditional UPDATE decides: it never takes the total below what is reserved.
-    /// </summary>
+    /// <summary>Changes an item's total by a signed delta with a reason code (audited); see <see cref="StockService.AdjustAsync"/>.</summary>
     public static async Task<Results<Created<AdjustmentResult>, ValidationProblem, ProblemHttpResult>> AdjustStock(
-        InventoryDbContext db, Outbox outbox, OutboxSignal outboxSignal, TimeProvider time, HttpContext http, AdjustmentRequest request,
-        CancellationToken cancellationToken)
+        StockService stock, HttpContext http, AdjustmentRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.RequireIdentifier("itemId", request.ItemId);
@@ -165,47 +158,18 @@ public static class StockApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var itemId = request.ItemId!;
-        var delta = request.Delta!.Value;
-        var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await db.Items
-            .Where(i => i.ItemId == itemId && i.Total + delta >= i.Reserved && i.Total + delta <= MaxTotal)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Total, i => i.Total + delta).SetProperty(i => i.UpdatedAt, now), cancellationToken);
-        var item = await db.Items.SingleOrDefaultAsync(i => i.ItemId == itemId, cancellationToken);
-        if (item is null)
+        var command = new AdjustStockCommand(request.ItemId!, request.Delta!.Value, request.ReasonCode!.Value, request.Note,
+            http.User.FindFirstValue("sub") ?? http.User.Identity?.Name ?? "anonymous", CorrelationIdMiddleware.Of(http));
+        var result = await stock.AdjustAsync(command, cancellationToken);
+        return result switch
         {
-            return ItemNotFound(itemId);
-        }
-
-        if (updated == 0)
-        {
-            return Problems.Create(StatusCodes.Status409Conflict, "Adjustment refused",
-                $"Total {item.Total} {delta:+#;-#} would fall below the {item.Reserved} units reserved (or exceed {MaxTotal}).",
-                ("total", item.Total), ("reserved", item.Reserved));
-        }
-
-        var adjustment = new StockAdjustment
-        {
-            ItemId = itemId,
-            Delta = delta,
-            ReasonCode = request.ReasonCode!.Value,
-            Note = request.Note,
-            PerformedBy = http.User.FindFirstValue("sub") ?? http.User.Identity?.Name ?? "anonymous",
-            OccurredAt = now,
-            TotalAfter = item.Total,
+            { Item: null } => ItemNotFound(command.ItemId),
+            { Adjustment: null } => Problems.Create(StatusCodes.Status409Conflict, "Adjustment refused",
+                $"Total {result.Item.Total} {command.Delta:+#;-#} would fall below the {result.Item.Reserved} units reserved (or exceed {MaxTotal}).",
+                ("total", result.Item.Total), ("reserved", result.Item.Reserved)),
+            _ => TypedResults.Created($"/api/inventory/adjustments?itemId={command.ItemId}",
+                new AdjustmentResult(AdjustmentResponse.From(result.Adjustment), ItemResponse.From(result.Item))),
         };
-        db.StockAdjustments.Add(adjustment);
-        if (LowStockRule.Apply(item))
-        {
-            outbox.LowStock(item, CorrelationId.Of(http), causationId: null);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        outboxSignal.Notify();
-        return TypedResults.Created($"/api/inventory/adjustments?itemId={itemId}",
-            new AdjustmentResult(AdjustmentResponse.From(adjustment), ItemResponse.From(item)));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<AdjustmentResponse>>, ValidationProblem>> ListAdjustments(

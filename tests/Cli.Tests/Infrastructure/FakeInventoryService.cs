@@ -50,12 +50,7 @@ public sealed class FakeInventoryService : IAsyncDisposable
         var service = new FakeInventoryService(totals, fault);
         service._connection = await factory.CreateConnectionAsync();
         service._channel = await service._connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        foreach (var (queue, routingKey) in new[]
-        {
-            (Topology.BookingCreatedQueue, RoutingKeys.BookingCreated),
-            (Topology.PaymentSucceededQueue, RoutingKeys.PaymentSucceeded),
-            (Topology.PaymentFailedQueue, RoutingKeys.PaymentFailed),
-        })
+        foreach (var (queue, routingKey) in Topology.ConsumerQueues)
         {
             await ServiceTopology.DeclareAsync(service._channel, queue, routingKey);
             var consumer = new AsyncEventingBasicConsumer(service._channel);

@@ -43,8 +43,7 @@ public class MessagingEnvironment : IAsyncLifetime
         await host.InitializeAsync();
         _hosts.Add(host);
         await WaitUntilReadyAsync(host);
-        await VirtualHost.WaitForBindingsAsync(Contracts.Topology.Exchange,
-            Contracts.Topology.BookingCreatedQueue, Contracts.Topology.PaymentSucceededQueue, Contracts.Topology.PaymentFailedQueue);
+        await VirtualHost.WaitForBindingsAsync(Contracts.Topology.Exchange, [.. Contracts.Topology.ConsumerQueues.Select(q => q.Queue)]);
         return host;
     }
 

@@ -1,6 +1,6 @@
 using BookingSystem.InventoryService.Validation;
 
-namespace BookingSystem.InventoryService.Reservations;
+namespace BookingSystem.InventoryService.Stock;
 
 /// <summary>One line as a client or an event sends it; every field may be missing.</summary>
 public sealed record LineInput(string? ItemId, int? Quantity);
@@ -13,7 +13,7 @@ public readonly record struct RequestedLine(string ItemId, int Quantity);
 /// <c>itemId</c>/<c>roomId</c> + <c>quantity</c>) into one validated, merged list sorted by item id.
 /// Shared by the HTTP API and the message consumers so both accept exactly the same input.
 /// </summary>
-public static class ReservationLines
+public static class RequestedLines
 {
     public const int MaxLines = 50;
     public const int MaxQuantityPerLine = 1_000;

@@ -1,9 +1,10 @@
 using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Stock;
 using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BookingSystem.InventoryService.IntegrationTests.Data;
+namespace BookingSystem.InventoryService.IntegrationTests.Stock;
 
 public sealed class DevelopmentSeederTests(InventoryApiFactory factory) : IClassFixture<InventoryApiFactory>
 {

@@ -1,23 +1,30 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
-namespace BookingSystem.ApiGateway.Observability;
+namespace BookingSystem.ServiceDefaults;
 
 /// <summary>
-/// Decides the request's <c>X-Correlation-ID</c>: the caller's when it is one well-formed id (1-64 characters,
-/// letters, digits and <c>. _ : -</c>, starting with a letter or digit, the rule the service applies too),
-/// otherwise a new one. The forwarded request carries it, so the service logs and stores the same id; the
-/// response echoes it, and every gateway log line of the request has it.
+/// Decides the request's <c>X-Correlation-ID</c>, the same way in every process: the caller's when it is one
+/// well-formed id (1-64 characters, letters, digits and <c>. _ : -</c>, starting with a letter or digit),
+/// otherwise a new one. The request carries the decided id on (the gateway forwards it, so the service logs and
+/// stores the same id), the response echoes it, and every log event of the request has it as <c>CorrelationId</c>.
 /// </summary>
 public sealed partial class CorrelationIdMiddleware(RequestDelegate next, ILogger<CorrelationIdMiddleware> logger)
 {
     public const string HeaderName = "X-Correlation-ID";
+    private const string ItemKey = "BookingSystem.CorrelationId";
+
+    /// <summary>The request's decided correlation id (the trace identifier outside the middleware).</summary>
+    public static string Of(HttpContext http) => http.Items[ItemKey] as string ?? http.TraceIdentifier;
 
     public async Task InvokeAsync(HttpContext http)
     {
         var correlationId = WellFormed(http.Request.Headers[HeaderName]) ?? Guid.NewGuid().ToString("N");
+        http.Items[ItemKey] = correlationId;
         http.Request.Headers[HeaderName] = correlationId;
-        // Set when the response starts, so it replaces (not joins) the copy the proxied response brings along.
+        // Set when the response starts, so it replaces (not joins) a copy a proxied response brings along.
         http.Response.OnStarting(() =>
         {
             http.Response.Headers[HeaderName] = correlationId;

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using BookingSystem.InventoryService.Stock;
+using BookingSystem.InventoryService.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace BookingSystem.InventoryService.Data;
+namespace BookingSystem.InventoryService.Stock;
 
 public sealed class SeedOptions
 {

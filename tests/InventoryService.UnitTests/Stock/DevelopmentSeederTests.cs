@@ -1,6 +1,6 @@
-using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Stock;
 
-namespace BookingSystem.InventoryService.UnitTests.Data;
+namespace BookingSystem.InventoryService.UnitTests.Stock;
 
 public sealed class DevelopmentSeederTests
 {

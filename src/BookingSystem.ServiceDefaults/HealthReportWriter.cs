@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace BookingSystem.InventoryService.Api;
+namespace BookingSystem.ServiceDefaults;
 
 /// <summary>Writes the readiness report as JSON: overall status plus each check's status and description.</summary>
 public static class HealthReportWriter

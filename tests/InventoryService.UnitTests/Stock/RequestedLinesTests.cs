@@ -1,16 +1,16 @@
-using BookingSystem.InventoryService.Reservations;
+using BookingSystem.InventoryService.Stock;
 using BookingSystem.InventoryService.Validation;
 
-namespace BookingSystem.InventoryService.UnitTests.Reservations;
+namespace BookingSystem.InventoryService.UnitTests.Stock;
 
-public sealed class ReservationLinesTests
+public sealed class RequestedLinesTests
 {
     [Fact]
     public void Shorthand_with_item_id_defaults_the_quantity_to_one()
     {
         var errors = new ValidationErrors();
 
-        var lines = ReservationLines.Normalize(null, "ROOM-101", null, null, errors);
+        var lines = RequestedLines.Normalize(null, "ROOM-101", null, null, errors);
 
         Assert.True(errors.IsEmpty);
         Assert.Equal([new RequestedLine("ROOM-101", 1)], lines);
@@ -21,7 +21,7 @@ public sealed class ReservationLinesTests
     {
         var errors = new ValidationErrors();
 
-        var lines = ReservationLines.Normalize(null, null, "ROOM-7", 3, errors);
+        var lines = RequestedLines.Normalize(null, null, "ROOM-7", 3, errors);
 
         Assert.Equal([new RequestedLine("ROOM-7", 3)], lines);
     }
@@ -32,7 +32,7 @@ public sealed class ReservationLinesTests
         var errors = new ValidationErrors();
         LineInput[] items = [new("B", 1), new("A", 2), new("B", 3)];
 
-        var lines = ReservationLines.Normalize(items, null, null, null, errors);
+        var lines = RequestedLines.Normalize(items, null, null, null, errors);
 
         Assert.Equal([new RequestedLine("A", 2), new RequestedLine("B", 4)], lines);
     }
@@ -41,9 +41,9 @@ public sealed class ReservationLinesTests
     public void Merged_lines_above_the_per_item_maximum_are_rejected()
     {
         var errors = new ValidationErrors();
-        LineInput[] items = [new("A", ReservationLines.MaxQuantityPerLine), new("A", 1)];
+        LineInput[] items = [new("A", RequestedLines.MaxQuantityPerLine), new("A", 1)];
 
-        var lines = ReservationLines.Normalize(items, null, null, null, errors);
+        var lines = RequestedLines.Normalize(items, null, null, null, errors);
 
         Assert.Empty(lines);
         Assert.Contains("items", errors.ToDictionary().Keys);
@@ -52,12 +52,12 @@ public sealed class ReservationLinesTests
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
-    [InlineData(ReservationLines.MaxQuantityPerLine + 1)]
+    [InlineData(RequestedLines.MaxQuantityPerLine + 1)]
     public void Quantities_outside_the_allowed_range_are_field_errors(int quantity)
     {
         var errors = new ValidationErrors();
 
-        var lines = ReservationLines.Normalize([new LineInput("A", quantity)], null, null, null, errors);
+        var lines = RequestedLines.Normalize([new LineInput("A", quantity)], null, null, null, errors);
 
         Assert.Empty(lines);
         Assert.Contains("items[0].quantity", errors.ToDictionary().Keys);
@@ -68,7 +68,7 @@ public sealed class ReservationLinesTests
     {
         var errors = new ValidationErrors();
 
-        ReservationLines.Normalize([new LineInput(null, 1), null, new LineInput("ok", null)], null, null, null, errors);
+        RequestedLines.Normalize([new LineInput(null, 1), null, new LineInput("ok", null)], null, null, null, errors);
 
         Assert.Equal(["items[0].itemId", "items[1]", "items[2].quantity"], errors.ToDictionary().Keys.Order(StringComparer.Ordinal));
     }
@@ -78,7 +78,7 @@ public sealed class ReservationLinesTests
     {
         var errors = new ValidationErrors();
 
-        ReservationLines.Normalize([new LineInput("A", 1)], "A", null, null, errors);
+        RequestedLines.Normalize([new LineInput("A", 1)], "A", null, null, errors);
 
         Assert.Contains("items", errors.ToDictionary().Keys);
     }
@@ -87,9 +87,9 @@ public sealed class ReservationLinesTests
     public void More_than_the_maximum_number_of_lines_is_refused()
     {
         var errors = new ValidationErrors();
-        var items = Enumerable.Range(0, ReservationLines.MaxLines + 1).Select(i => new LineInput($"I{i}", 1)).ToList();
+        var items = Enumerable.Range(0, RequestedLines.MaxLines + 1).Select(i => new LineInput($"I{i}", 1)).ToList();
 
-        var lines = ReservationLines.Normalize(items, null, null, null, errors);
+        var lines = RequestedLines.Normalize(items, null, null, null, errors);
 
         Assert.Empty(lines);
         Assert.Contains("items", errors.ToDictionary().Keys);
@@ -101,8 +101,8 @@ public sealed class ReservationLinesTests
         var conflicting = new ValidationErrors();
         var equal = new ValidationErrors();
 
-        ReservationLines.Normalize(null, "A", "B", 1, conflicting);
-        var lines = ReservationLines.Normalize(null, "A", "A", 1, equal);
+        RequestedLines.Normalize(null, "A", "B", 1, conflicting);
+        var lines = RequestedLines.Normalize(null, "A", "A", 1, equal);
 
         Assert.Contains("roomId", conflicting.ToDictionary().Keys);
         Assert.Equal([new RequestedLine("A", 1)], lines);

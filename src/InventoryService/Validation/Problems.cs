@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace BookingSystem.InventoryService.Api;
+namespace BookingSystem.InventoryService.Validation;
 
 public static class Problems
 {

@@ -1,0 +1,32 @@
+using BookingSystem.Contracts;
+using BookingSystem.InventoryService.Messaging;
+using BookingSystem.InventoryService.Stock;
+
+namespace BookingSystem.InventoryService.Reservations;
+
+/// <summary>What the reservation feature publishes, as contract records written to the outbox.</summary>
+public static class ReservationEvents
+{
+    public static void Reserved(this Outbox outbox, Reservation reservation, string? causationId) =>
+        outbox.Add(RoutingKeys.InventoryReserved, EventTypes.InventoryReserved,
+            new InventoryReserved(reservation.BookingId, Lines(reservation), reservation.ExpiresAt), reservation.CorrelationId, causationId);
+
+    public static void Confirmed(this Outbox outbox, Reservation reservation, string? causationId) =>
+        outbox.Add(RoutingKeys.InventoryConfirmed, EventTypes.InventoryConfirmed,
+            new InventoryConfirmed(reservation.BookingId, Lines(reservation)), reservation.CorrelationId, causationId);
+
+    public static void Released(this Outbox outbox, Reservation reservation, string? causationId) =>
+        outbox.Add(RoutingKeys.InventoryReleased, EventTypes.InventoryReleased,
+            new InventoryReleased(reservation.BookingId, reservation.ReleaseReason?.ToString() ?? ReleaseReasons.Manual, Lines(reservation)),
+            reservation.CorrelationId, causationId);
+
+    public static void ReservationFailed(
+        this Outbox outbox, string bookingId, string reason, IEnumerable<LineAvailability> lines, string correlationId, string? causationId) =>
+        outbox.Add(RoutingKeys.InventoryReservationFailed, EventTypes.InventoryReservationFailed,
+            new InventoryReservationFailed(bookingId, reason,
+                lines.Select(l => new LineShortfall(l.ItemId, l.Requested, l.Available, l.Reason?.ToString())).ToList()),
+            correlationId, causationId);
+
+    private static List<BookingLine> Lines(Reservation reservation) =>
+        reservation.Lines.OrderBy(l => l.ItemId, StringComparer.Ordinal).Select(l => new BookingLine(l.ItemId, l.Quantity)).ToList();
+}

@@ -1,0 +1,10 @@
+namespace BookingSystem.InventoryService.Stock;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Seeded {Count} inventory items")]
+    public static partial void Seeded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Seeding skipped: {Count} items already present")]
+    public static partial void SeedSkipped(ILogger logger, int count);
+}

@@ -1,0 +1,18 @@
+using BookingSystem.Contracts;
+using BookingSystem.InventoryService.Messaging;
+
+namespace BookingSystem.InventoryService.Stock;
+
+/// <summary>What the stock feature publishes, as contract records written to the outbox.</summary>
+public static class StockEvents
+{
+    /// <summary>Applies <see cref="LowStockRule"/> after a change of the item's counters and writes the alert it calls for.</summary>
+    public static void LowStockIfCrossed(this Outbox outbox, InventoryItem item, string correlationId, string? causationId)
+    {
+        if (LowStockRule.Apply(item))
+        {
+            outbox.Add(RoutingKeys.LowStockAlert, EventTypes.LowStockAlert,
+                new LowStockAlert(item.ItemId, item.Total - item.Reserved, item.LowStockThreshold), correlationId, causationId);
+        }
+    }
+}

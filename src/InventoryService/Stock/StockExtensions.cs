@@ -1,0 +1,37 @@
+using BookingSystem.InventoryService.Data;
+using Microsoft.Extensions.Options;
+
+namespace BookingSystem.InventoryService.Stock;
+
+public static class StockExtensions
+{
+    public static IHostApplicationBuilder AddStock(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<StockService>();
+        return builder;
+    }
+
+    /// <summary>Seeds the demo rooms when <see cref="SeedOptions.Enabled"/> (Development); run after the migrations.</summary>
+    public static async Task SeedStockAsync(this IHost app, CancellationToken cancellationToken = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var seed = scope.ServiceProvider.GetRequiredService<IOptions<SeedOptions>>().Value;
+        if (!seed.Enabled)
+        {
+            return;
+        }
+
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<SeedOptions>>();
+        var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+        var added = await DevelopmentSeeder.SeedAsync(db, seed.ItemCount, scope.ServiceProvider.GetRequiredService<TimeProvider>(), cancellationToken);
+        if (added > 0)
+        {
+            Log.Seeded(logger, added);
+        }
+        else
+        {
+            Log.SeedSkipped(logger, seed.ItemCount);
+        }
+    }
+}
