@@ -71,11 +71,15 @@ wait_ready() { # NAME URL: until URL answers 2xx; dies if the service exits or a
     die "$name: $url did not answer within 120 s"
 }
 
-# Bearer-token validation settings from .env (the services refuse to start without a key).
-jwt_env=()
-if [[ -n ${JWT_SIGNING_KEY:-} ]]; then jwt_env+=("Jwt__SigningKey=$JWT_SIGNING_KEY"); fi
-if [[ -n ${JWT_ISSUER:-} ]]; then jwt_env+=("Jwt__Issuer=$JWT_ISSUER"); fi
-if [[ -n ${JWT_AUDIENCE:-} ]]; then jwt_env+=("Jwt__Audience=$JWT_AUDIENCE"); fi
+# Settings both services take from .env: bearer-token validation (the services refuse to start without a
+# key) and Seq.
+shared_env=()
+if [[ -n ${JWT_SIGNING_KEY:-} ]]; then shared_env+=("Jwt__SigningKey=$JWT_SIGNING_KEY"); fi
+if [[ -n ${JWT_ISSUER:-} ]]; then shared_env+=("Jwt__Issuer=$JWT_ISSUER"); fi
+if [[ -n ${JWT_AUDIENCE:-} ]]; then shared_env+=("Jwt__Audience=$JWT_AUDIENCE"); fi
+# Seq (optional): logs and traces of both services.
+shared_env+=("Seq__ServerUrl=${SEQ_URL:-}" "Seq__ApiKey=${SEQ_API_KEY:-}")
+if [[ -n ${SEQ_URL:-} ]]; then log "exporting logs and traces to Seq at $SEQ_URL"; fi
 
 inventory_url="http://127.0.0.1:$INVENTORY_PORT"
 start_service inventory env \
@@ -87,7 +91,7 @@ start_service inventory env \
     RabbitMq__VirtualHost="$RABBITMQ_VHOST" \
     RabbitMq__UserName="$RABBITMQ_USER" \
     RabbitMq__Password="$RABBITMQ_PASSWORD" \
-    "${jwt_env[@]}" \
+    "${shared_env[@]}" \
     dotnet run --project "$repo_root/src/InventoryService" -c Release --no-build --no-launch-profile
 # The gateway probes the service's readiness; starting it once the service is ready avoids a first
 # "unhealthy" verdict while the database is migrated and seeded.
@@ -99,7 +103,7 @@ start_service gateway env \
     ASPNETCORE_ENVIRONMENT=Development \
     ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" \
     ReverseProxy__Clusters__inventory__Destinations__primary__Address="$inventory_url/" \
-    "${jwt_env[@]}" \
+    "${shared_env[@]}" \
     dotnet run --project "$repo_root/src/ApiGateway" -c Release --no-build --no-launch-profile
 wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health"
 

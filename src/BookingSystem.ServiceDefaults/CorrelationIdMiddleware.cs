@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Serilog.Context;
 
 namespace BookingSystem.ServiceDefaults;
 
@@ -11,9 +11,12 @@ namespace BookingSystem.ServiceDefaults;
 /// otherwise a new one. The request carries the decided id on (the gateway forwards it, so the service logs and
 /// stores the same id), the response echoes it, and every log event of the request has it as <c>CorrelationId</c>.
 /// </summary>
-public sealed partial class CorrelationIdMiddleware(RequestDelegate next, ILogger<CorrelationIdMiddleware> logger)
+public sealed partial class CorrelationIdMiddleware(RequestDelegate next)
 {
     public const string HeaderName = "X-Correlation-ID";
+
+    /// <summary>The log event property every event of a request or message has.</summary>
+    public const string PropertyName = "CorrelationId";
     private const string ItemKey = "BookingSystem.CorrelationId";
 
     /// <summary>The request's decided correlation id (the trace identifier outside the middleware).</summary>
@@ -30,7 +33,9 @@ public sealed partial class CorrelationIdMiddleware(RequestDelegate next, ILogge
             http.Response.Headers[HeaderName] = correlationId;
             return Task.CompletedTask;
         });
-        using (logger.BeginScope(new KeyValuePair<string, object>[] { new("CorrelationId", correlationId) }))
+        // On Serilog's LogContext (not a Microsoft.Extensions.Logging scope) so that the request-completion event
+        // Serilog writes itself, outside any ILogger, carries it too.
+        using (LogContext.PushProperty(PropertyName, correlationId))
         {
             await next(http);
         }

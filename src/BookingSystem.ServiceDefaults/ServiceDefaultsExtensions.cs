@@ -20,26 +20,31 @@ public static class HealthTags
 }
 
 /// <summary>
-/// The cross-process concerns every process of the system shares, wired once: the clock, logging, ProblemDetails,
-/// health endpoints and the correlation id.
+/// The cross-process concerns every process of the system shares, wired once: the clock, logging (console and
+/// Seq), traces and metrics (OpenTelemetry), ProblemDetails, health endpoints and the correlation id.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
     /// <param name="processName">Shown on every console line (gateway, inventory).</param>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string processName)
     {
-        builder.AddBookingConsoleLogging(processName);
+        builder.AddBookingLogging(processName);
+        builder.AddBookingTelemetry(processName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck("process", () => HealthCheckResult.Healthy("The process answers."), [HealthTags.Live]);
         return builder;
     }
 
-    /// <summary>Errors as ProblemDetails, then the correlation id: every response (errors too) carries one.</summary>
+    /// <summary>
+    /// Errors as ProblemDetails, then the correlation id (every response, errors too, carries one), then one log
+    /// event per request, which therefore has the correlation id.
+    /// </summary>
     public static IApplicationBuilder UseServiceDefaults(this IApplicationBuilder app) => app
         .UseExceptionHandler()
         .UseStatusCodePages()
-        .UseMiddleware<CorrelationIdMiddleware>();
+        .UseMiddleware<CorrelationIdMiddleware>()
+        .UseBookingRequestLogging();
 
     /// <summary><c>/health/live</c> and <c>/health/ready</c>, anonymous, as JSON reports.</summary>
     public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder endpoints)

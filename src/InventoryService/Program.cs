@@ -1,12 +1,14 @@
 using BookingSystem.InventoryService.Api;
 using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Messaging;
+using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Reservations;
 using BookingSystem.InventoryService.Stock;
 using BookingSystem.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("inventory");
+builder.AddInventoryObservability();
 builder.AddInventoryData();
 builder.AddMessaging(); // before the features: their consumers stop before the outbox dispatcher
 builder.AddStock();

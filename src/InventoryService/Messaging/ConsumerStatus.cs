@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BookingSystem.InventoryService.Observability;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,12 @@ namespace BookingSystem.InventoryService.Messaging;
 
 /// <summary>What every consumer needs; one object so the consumer classes stay thin.</summary>
 public sealed record ConsumerDependencies(
-    [FromKeyedServices(RabbitMqConnection.ConsumePurpose)] RabbitMqConnection Connection, BrokerTopology Topology, ConsumerStatus Status, IServiceScopeFactory Scopes, IOptions<RabbitMqOptions> Options);
+    [FromKeyedServices(RabbitMqConnection.ConsumePurpose)] RabbitMqConnection Connection,
+    BrokerTopology Topology,
+    ConsumerStatus Status,
+    IServiceScopeFactory Scopes,
+    InventoryMetrics Metrics,
+    IOptions<RabbitMqOptions> Options);
 
 /// <summary>Which queues have a live consumer right now (every registered consumer reports here); readiness fails while one is down.</summary>
 public sealed class ConsumerStatus

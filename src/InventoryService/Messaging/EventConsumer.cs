@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using BookingSystem.Contracts;
 using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Validation;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -11,13 +12,15 @@ namespace BookingSystem.InventoryService.Messaging;
 /// <summary>
 /// What a feature tells Messaging about one of its consumers: the queue and the routing key it is bound to, the
 /// event type it accepts, how a message becomes the feature's command (field checks beyond the JSON shape; the
-/// errors make the DLQ reason), and how the command is applied (one transaction; a short outcome for the log).
+/// errors make the DLQ reason), the booking a command is about (a property of its logs and span), and how the
+/// command is applied (one transaction; a short outcome for the log, the span and the metrics).
 /// </summary>
 public sealed record ConsumerDefinition<TEvent, TCommand>(
     string Queue,
     string RoutingKey,
     string EventType,
     Func<EventEnvelope<TEvent>, ValidationErrors, TCommand> ToCommand,
+    Func<TCommand, string> BookingIdOf,
     Func<IServiceProvider, TCommand, MessageOrigin, CancellationToken, Task<string>> HandleAsync)
     where TEvent : class;
 
@@ -31,7 +34,6 @@ public sealed record ConsumerDefinition<TEvent, TCommand>(
 /// </summary>
 public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TEvent : class
 {
-    private static readonly ActivitySource Activities = new("BookingSystem.InventoryService.Messaging");
     private readonly ConsumerDefinition<TEvent, TCommand> _definition;
     private readonly ConsumerDependencies _dependencies;
     private readonly ILogger _logger;
@@ -148,22 +150,32 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
             return;
         }
 
-        using var activity = StartActivity(delivery.BasicProperties);
+        var bookingId = _definition.BookingIdOf(command);
+        using var activity = MessagingActivities.StartProcess(Queue, delivery.BasicProperties);
+        activity?.SetTag("messaging.message.conversation_id", envelope.CorrelationId)
+            .SetTag("booking.id", bookingId)
+            .SetTag("booking.event_type", envelope.EventType);
         using var logScope = _logger.BeginScope(new Dictionary<string, object>
         {
-            ["CorrelationId"] = envelope.CorrelationId,
-            ["MessageEventId"] = envelope.EventId,
-            ["MessageEventType"] = envelope.EventType,
+            [LogProperties.CorrelationId] = envelope.CorrelationId,
+            [LogProperties.BookingId] = bookingId,
+            [LogProperties.MessageEventId] = envelope.EventId,
+            [LogProperties.MessageEventType] = envelope.EventType,
+            [LogProperties.MessageQueue] = Queue,
         });
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var scope = _dependencies.Scopes.CreateAsyncScope();
             var origin = new MessageOrigin(Queue, envelope.EventId, envelope.CorrelationId);
             var outcome = await _definition.HandleAsync(scope.ServiceProvider, command, origin, CancellationToken.None);
+            activity?.SetTag("booking.outcome", outcome);
+            _dependencies.Metrics.Consumed(Queue, outcome, Stopwatch.GetElapsedTime(started));
             Log.Handled(_logger, envelope.EventType, envelope.EventId, outcome);
         }
         catch (Exception e)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             var deliveries = DeliveryCount(delivery.BasicProperties);
             Log.HandlingFailed(_logger, e, envelope.EventType, envelope.EventId, Queue, deliveries);
             if (DatabaseRetry.IsTransient(e))
@@ -186,6 +198,7 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
     /// </summary>
     private async Task RejectAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason)
     {
+        _dependencies.Metrics.Rejected(Queue);
         Log.Rejected(_logger, delivery.BasicProperties.MessageId, Queue, reason);
         try
         {
@@ -237,15 +250,6 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         using var timeout = new CancellationTokenSource(Settings.PublishTimeout);
         await channel.BasicPublishAsync(Settings.DeadLetterExchange, BrokerTopology.DeadLetterQueueOf(Queue), mandatory: true,
             properties, delivery.Body, timeout.Token);
-    }
-
-    private static Activity? StartActivity(IReadOnlyBasicProperties properties)
-    {
-        var traceParent = properties.Headers?.TryGetValue(Topology.TraceParentHeader, out var value) == true && value is byte[] bytes
-            ? Encoding.UTF8.GetString(bytes)
-            : null;
-        ActivityContext.TryParse(traceParent, null, out var parent);
-        return Activities.StartActivity(ActivityKind.Consumer, parent, name: "consume");
     }
 
     /// <summary>This delivery's number (1 = first), from the quorum queue's count of earlier ones.</summary>

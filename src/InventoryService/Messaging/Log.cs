@@ -55,4 +55,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "Event {MessageEventId} was already processed by {Consumer}; skipped")]
     public static partial void DuplicateEvent(ILogger logger, string messageEventId, string consumer);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "Published {MessageEventType} {MessageEventId} with routing key {RoutingKey}")]
+    public static partial void Published(ILogger logger, string messageEventType, string messageEventId, string routingKey);
+
+    [LoggerMessage(EventId = 3032, Level = LogLevel.Warning, Message = "Sampling the outbox backlog and dead-letter queues failed; the next run retries")]
+    public static partial void MonitorFailed(ILogger logger, Exception exception);
 }

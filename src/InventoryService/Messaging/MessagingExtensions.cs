@@ -29,6 +29,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<BrokerTopology>();
         builder.Services.AddSingleton<ConsumerStatus>();
         builder.Services.AddSingleton<ConsumerDependencies>();
+        builder.Services.AddHostedService<MessagingMonitor>();
         // Hosted services stop in reverse order: the dispatcher, registered before the features' consumers (call
         // AddMessaging first), stops last, so it still publishes what the consumers' last in-flight messages wrote.
         if (builder.Configuration.GetSection(OutboxOptions.SectionName).Get<OutboxOptions>()?.DispatcherEnabled ?? true)

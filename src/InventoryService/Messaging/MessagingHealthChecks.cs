@@ -1,5 +1,4 @@
 using BookingSystem.InventoryService.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -21,17 +20,12 @@ public sealed class OutboxBacklogHealthCheck(InventoryDbContext db, TimeProvider
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var backlog = await db.OutboxMessages
-            .Where(m => m.SentAt == null)
-            .GroupBy(_ => 1)
-            .Select(g => new { Count = g.Count(), Oldest = g.Min(m => m.OccurredAt) })
-            .SingleOrDefaultAsync(cancellationToken);
-        var count = backlog?.Count ?? 0;
-        DateTimeOffset? oldest = backlog?.Oldest;
+        var backlog = await OutboxBacklog.QueryAsync(db, cancellationToken);
+        var count = backlog.Unsent;
         var data = new Dictionary<string, object>
         {
             ["unsent"] = count,
-            ["oldestAgeSeconds"] = oldest is null ? 0 : Math.Round((time.GetUtcNow() - oldest.Value).TotalSeconds, 1),
+            ["oldestAgeSeconds"] = Math.Round(backlog.OldestAge(time.GetUtcNow()).TotalSeconds, 1),
         };
         return count > options.Value.BacklogWarningThreshold
             ? HealthCheckResult.Degraded($"{count} outbox messages wait to be published.", data: data)

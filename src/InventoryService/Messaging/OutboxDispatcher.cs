@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Text;
 using System.Threading.RateLimiting;
+using BookingSystem.Contracts;
 using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
@@ -94,9 +97,22 @@ public sealed class OutboxDispatcher(
         return (batch.Count, published);
     }
 
-    /// <summary>Publishes one row and waits for the confirm; returns null on success, else the error.</summary>
+    /// <summary>
+    /// Publishes one row and waits for the confirm; returns null on success, else the error. Its span is a child of
+    /// the work that wrote the row, and the message carries the span on, so the consumer's span is its child.
+    /// </summary>
     private async Task<string?> PublishAsync(IChannel channel, OutboxMessage message)
     {
+        var exchange = rabbitOptions.Value.Exchange;
+        using var activity = MessagingActivities.StartPublish(exchange, message.RoutingKey, message.EventId, message.EventType,
+            message.CorrelationId, message.TraceParent);
+        using var logScope = logger.BeginScope(new Dictionary<string, object>
+        {
+            [LogProperties.CorrelationId] = message.CorrelationId,
+            [LogProperties.MessageEventId] = message.EventId,
+            [LogProperties.MessageEventType] = message.EventType,
+        });
+        var traceParent = activity?.Id ?? message.TraceParent;
         var properties = new BasicProperties
         {
             MessageId = message.EventId,
@@ -107,18 +123,20 @@ public sealed class OutboxDispatcher(
             DeliveryMode = DeliveryModes.Persistent,
             Timestamp = new AmqpTimestamp(message.OccurredAt.ToUnixTimeSeconds()),
             AppId = "inventory-service",
-            Headers = message.TraceParent is null ? null : new Dictionary<string, object?> { [BookingSystem.Contracts.Topology.TraceParentHeader] = message.TraceParent },
+            Headers = traceParent is null ? null : new Dictionary<string, object?> { [Topology.TraceParentHeader] = traceParent },
         };
         // Only the publish timeout cancels a publish, not shutdown: what the broker confirms must get marked sent.
         using var timeout = new CancellationTokenSource(rabbitOptions.Value.PublishTimeout);
         try
         {
-            await channel.BasicPublishAsync(rabbitOptions.Value.Exchange, message.RoutingKey, mandatory: false, properties,
+            await channel.BasicPublishAsync(exchange, message.RoutingKey, mandatory: false, properties,
                 Encoding.UTF8.GetBytes(message.Payload), timeout.Token);
+            Log.Published(logger, message.EventType, message.EventId, message.RoutingKey);
             return null;
         }
         catch (Exception e)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             Log.PublishFailed(logger, message.EventId, e.Message);
             return e.Message;
         }

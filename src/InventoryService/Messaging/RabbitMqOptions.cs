@@ -71,6 +71,10 @@ public sealed class OutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the outbox backlog and the dead-letter queue depths are sampled for the metrics.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan MonitorInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Unsent rows above which /health/ready reports Degraded.</summary>
     [Range(1, int.MaxValue)]
     public int BacklogWarningThreshold { get; set; } = 1_000;

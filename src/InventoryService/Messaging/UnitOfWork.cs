@@ -10,6 +10,11 @@ namespace BookingSystem.InventoryService.Messaging;
 /// </summary>
 public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, OutboxSignal outboxSignal, TimeProvider time, ILogger<UnitOfWork> logger)
 {
+    private readonly List<Action> _afterCommit = [];
+
+    /// <summary>Runs <paramref name="action"/> once the current attempt has committed (not for an attempt that is retried or fails).</summary>
+    public void OnCommitted(Action action) => _afterCommit.Add(action);
+
     /// <summary>A unit of work that consumes no message (an HTTP request, a background job).</summary>
     public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         ExecuteAsync(origin: null, duplicate: default(T)!, work, cancellationToken);
@@ -26,6 +31,7 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
         await retry.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
+            _afterCommit.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (origin is not null && !await Inbox.TryRecordAsync(db, origin, time.GetUtcNow(), ct))
             {
@@ -45,6 +51,11 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
 
             await transaction.CommitAsync(ct);
             outboxSignal.Notify();
+            foreach (var action in _afterCommit)
+            {
+                action();
+            }
+
             return result;
         }, cancellationToken);
 }

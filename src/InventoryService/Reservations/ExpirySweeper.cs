@@ -1,3 +1,4 @@
+using BookingSystem.InventoryService.Observability;
 using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Reservations;
@@ -10,6 +11,7 @@ public sealed class ExpirySweeper(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<ReservationOptions> options,
+    InventoryMetrics metrics,
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -36,6 +38,7 @@ public sealed class ExpirySweeper(
         }
         while (expired == options.Value.SweepBatchSize && !cancellationToken.IsCancellationRequested);
 
+        metrics.Swept(total);
         return total;
     }
 }

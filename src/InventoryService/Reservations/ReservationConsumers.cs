@@ -31,6 +31,7 @@ public static class ReservationConsumers
                 data.ItemId, data.RoomId, data.Quantity, data.HoldMinutes);
             return ReserveCommand.From(request, ("userId", data.UserId), envelope.CorrelationId, options, errors);
         },
+        command => command.BookingId,
         async (services, command, origin, ct) =>
             (await services.GetRequiredService<ReservationService>().ReserveAsync(command, origin, ct)).Outcome.ToString());
 
@@ -43,6 +44,7 @@ public static class ReservationConsumers
             errors.RequireIdentifier("bookingId", bookingId);
             return new PaymentCommand(bookingId, result);
         },
+        command => command.BookingId,
         async (services, command, origin, ct) =>
             (await services.GetRequiredService<ReservationService>().ApplyPaymentAsync(command.BookingId, command.Result, origin, ct)).ToString());
 }

@@ -1,6 +1,7 @@
 using BookingSystem.Contracts;
 using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Messaging;
+using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Stock;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed class ReservationService(
     InventoryDbContext db,
     UnitOfWork unitOfWork,
     Outbox outbox,
+    InventoryMetrics metrics,
     TimeProvider time,
     IOptions<ReservationOptions> options,
     ILogger<ReservationService> logger)
@@ -37,54 +39,61 @@ public sealed class ReservationService(
     public Task<ReserveResult> ReserveAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken cancellationToken) =>
         InTransactionAsync(origin, ReserveResult.Duplicate, async ct =>
         {
-            await LockBookingAsync(command.BookingId, ct);
-            var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == command.BookingId, ct);
-            if (existing is not null)
-            {
-                return ReserveResult.Reserved(existing, created: false);
-            }
-
-            var now = time.GetUtcNow();
-            // A payment outcome that came first and is not applied yet (one applied to an earlier, failed attempt is not reused).
-            var payment = await LockPaymentOutcomeAsync(command.BookingId, ct) is { AppliedAt: null } pending ? pending : null;
-            var items = await LockItemsAsync(command.Lines.Select(l => l.ItemId), ct);
-            var lines = Availability.Evaluate(command.Lines, items);
-            var reservation = NewReservation(command, now);
-            if (payment is { Result: PaymentResult.Failed } && lines.All(l => l.Reason != ShortfallReason.UnknownItem))
-            {
-                // Payment failed before the booking arrived: hold nothing, and say so.
-                reservation.Status = ReservationStatus.Released;
-                reservation.ReleasedAt = now;
-                reservation.ReleaseReason = ReleaseReason.PaymentFailed;
-                payment.AppliedAt = now;
-                db.Reservations.Add(reservation);
-                outbox.Released(reservation, origin?.EventId);
-                Log.Transitioned(logger, command.BookingId, ReservationStatus.Reserved, ReservationStatus.Released);
-                return ReserveResult.Reserved(reservation, created: true);
-            }
-
-            if (lines.Any(l => !l.IsAvailable))
-            {
-                var rejected = ReserveResult.Rejected(lines);
-                var reason = rejected.Outcome == ReserveOutcome.UnknownItems ? ReservationFailureReasons.UnknownItem : ReservationFailureReasons.InsufficientStock;
-                outbox.ReservationFailed(command.BookingId, reason, lines, command.CorrelationId, origin?.EventId);
-                payment?.AppliedAt = now;
-                Log.ReservationRejected(logger, command.BookingId, lines.Count(l => !l.IsAvailable));
-                return rejected;
-            }
-
-            TakeStock(reservation, items, now, origin);
-            db.Reservations.Add(reservation);
-            outbox.Reserved(reservation, origin?.EventId);
-            if (payment is { Result: PaymentResult.Succeeded })
-            {
-                Apply(reservation, ReservationAction.Confirm, reason: null, items, now, origin);
-                payment.AppliedAt = now;
-            }
-
-            Log.Reserved(logger, command.BookingId, reservation.Lines.Count, reservation.ExpiresAt);
-            return ReserveResult.Reserved(reservation, created: true);
+            var result = await ReserveLockedAsync(command, origin, ct);
+            unitOfWork.OnCommitted(() => metrics.Reservation(result.Outcome.ToString()));
+            return result;
         }, cancellationToken);
+
+    private async Task<ReserveResult> ReserveLockedAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken ct)
+    {
+        await LockBookingAsync(command.BookingId, ct);
+        var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == command.BookingId, ct);
+        if (existing is not null)
+        {
+            return ReserveResult.Reserved(existing, created: false);
+        }
+
+        var now = time.GetUtcNow();
+        // A payment outcome that came first and is not applied yet (one applied to an earlier, failed attempt is not reused).
+        var payment = await LockPaymentOutcomeAsync(command.BookingId, ct) is { AppliedAt: null } pending ? pending : null;
+        var items = await LockItemsAsync(command.Lines.Select(l => l.ItemId), ct);
+        var lines = Availability.Evaluate(command.Lines, items);
+        var reservation = NewReservation(command, now);
+        if (payment is { Result: PaymentResult.Failed } && lines.All(l => l.Reason != ShortfallReason.UnknownItem))
+        {
+            // Payment failed before the booking arrived: hold nothing, and say so.
+            reservation.Status = ReservationStatus.Released;
+            reservation.ReleasedAt = now;
+            reservation.ReleaseReason = ReleaseReason.PaymentFailed;
+            payment.AppliedAt = now;
+            db.Reservations.Add(reservation);
+            outbox.Released(reservation, origin?.EventId);
+            Log.Transitioned(logger, command.BookingId, ReservationStatus.Reserved, ReservationStatus.Released);
+            return ReserveResult.Reserved(reservation, created: true);
+        }
+
+        if (lines.Any(l => !l.IsAvailable))
+        {
+            var rejected = ReserveResult.Rejected(lines);
+            var reason = rejected.Outcome == ReserveOutcome.UnknownItems ? ReservationFailureReasons.UnknownItem : ReservationFailureReasons.InsufficientStock;
+            outbox.ReservationFailed(command.BookingId, reason, lines, command.CorrelationId, origin?.EventId);
+            payment?.AppliedAt = now;
+            Log.ReservationRejected(logger, command.BookingId, lines.Count(l => !l.IsAvailable));
+            return rejected;
+        }
+
+        TakeStock(reservation, items, now, origin);
+        db.Reservations.Add(reservation);
+        outbox.Reserved(reservation, origin?.EventId);
+        if (payment is { Result: PaymentResult.Succeeded })
+        {
+            Apply(reservation, ReservationAction.Confirm, reason: null, items, now, origin);
+            payment.AppliedAt = now;
+        }
+
+        Log.Reserved(logger, command.BookingId, reservation.Lines.Count, reservation.ExpiresAt);
+        return ReserveResult.Reserved(reservation, created: true);
+    }
 
     public Task<TransitionResult> ConfirmAsync(string bookingId, CancellationToken cancellationToken) =>
         TransitionAsync(bookingId, ReservationAction.Confirm, reason: null, mayAccess: null, cancellationToken);
@@ -175,6 +184,12 @@ public sealed class ReservationService(
             var items = await LockItemsAsync(due.SelectMany(r => r.Lines).Select(l => l.ItemId), ct);
             foreach (var reservation in due)
             {
+                // The sweeper's part of this booking's story: its log events carry the booking's correlation id.
+                using var scope = logger.BeginScope(new Dictionary<string, object>
+                {
+                    [LogProperties.CorrelationId] = reservation.CorrelationId,
+                    [LogProperties.BookingId] = reservation.BookingId,
+                });
                 Apply(reservation, ReservationAction.Expire, ReleaseReason.Expired, items, now, origin: null);
                 Log.Transitioned(logger, reservation.BookingId, ReservationStatus.Reserved, reservation.Status);
             }
@@ -253,6 +268,7 @@ public sealed class ReservationService(
 
             reservation.ReleasedAt = now;
             reservation.ReleaseReason = reason;
+            unitOfWork.OnCommitted(() => metrics.Release(reason?.ToString() ?? ReleaseReasons.Manual));
         }
 
         reservation.Status = target;

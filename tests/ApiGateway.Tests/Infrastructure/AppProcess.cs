@@ -154,6 +154,17 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (a graceful stop, as an orchestrator does) and waits for the exit code; null if still running after <paramref name="timeout"/>.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

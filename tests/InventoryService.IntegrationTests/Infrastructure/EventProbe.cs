@@ -7,7 +7,8 @@ using RabbitMQ.Client.Events;
 
 namespace BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 
-public sealed record ReceivedEvent(string RoutingKey, string? MessageId, string? CorrelationId, string? Type, bool Persistent, JsonElement Envelope)
+public sealed record ReceivedEvent(
+    string RoutingKey, string? MessageId, string? CorrelationId, string? Type, bool Persistent, JsonElement Envelope, string? TraceParent = null)
 {
     public string EventId => Envelope.GetProperty("eventId").GetString()!;
 
@@ -47,7 +48,10 @@ public sealed class EventProbe : IAsyncDisposable
         {
             probe._received.Enqueue(new ReceivedEvent(
                 delivery.RoutingKey, delivery.BasicProperties.MessageId, delivery.BasicProperties.CorrelationId, delivery.BasicProperties.Type,
-                delivery.BasicProperties.Persistent, JsonDocument.Parse(delivery.Body).RootElement.Clone()));
+                delivery.BasicProperties.Persistent, JsonDocument.Parse(delivery.Body).RootElement.Clone(),
+                delivery.BasicProperties.Headers?.TryGetValue(Topology.TraceParentHeader, out var trace) == true && trace is byte[] bytes
+                    ? Encoding.UTF8.GetString(bytes)
+                    : null));
             return Task.CompletedTask;
         };
         await probe._consumer.BasicConsumeAsync(queue, autoAck: true, consumer);
@@ -57,17 +61,25 @@ public sealed class EventProbe : IAsyncDisposable
     public static string NewId() => Guid.NewGuid().ToString("N");
 
     /// <summary>Publishes <paramref name="data"/> in an envelope; returns the eventId.</summary>
-    public async Task<string> PublishAsync(string routingKey, string eventType, object data, string? correlationId = null, string? eventId = null)
+    /// <param name="traceParent">A W3C trace context for the <c>traceparent</c> header (the publisher's span).</param>
+    public async Task<string> PublishAsync(
+        string routingKey, string eventType, object data, string? correlationId = null, string? eventId = null, string? traceParent = null)
     {
         eventId ??= NewId();
         var envelope = new { eventId, eventType, correlationId = correlationId ?? "corr-" + eventId, causationId = (string?)null, occurredAt = DateTimeOffset.UtcNow, data };
-        await PublishRawAsync(routingKey, JsonSerializer.SerializeToUtf8Bytes(envelope, ContractJson.Options), eventId);
+        await PublishRawAsync(routingKey, JsonSerializer.SerializeToUtf8Bytes(envelope, ContractJson.Options), eventId, traceParent);
         return eventId;
     }
 
-    public async Task PublishRawAsync(string routingKey, byte[] body, string? messageId = null)
+    public async Task PublishRawAsync(string routingKey, byte[] body, string? messageId = null, string? traceParent = null)
     {
-        var properties = new BasicProperties { MessageId = messageId, ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
+        var properties = new BasicProperties
+        {
+            MessageId = messageId,
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            Headers = traceParent is null ? null : new Dictionary<string, object?> { [Topology.TraceParentHeader] = traceParent },
+        };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _publisher.BasicPublishAsync(Topology.Exchange, routingKey, mandatory: false, properties, body, timeout.Token);
     }
