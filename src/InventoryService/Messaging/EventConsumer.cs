@@ -40,6 +40,7 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
     private static readonly TimeSpan TransientHoldBase = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan TransientHoldMax = TimeSpan.FromSeconds(30);
     private CancellationToken _shutdownDeadline;
+    private CancellationToken _stopping;
     private int _inFlight;
 
     public EventConsumer(ConsumerDefinition<TEvent, TCommand> definition, ConsumerDependencies dependencies, ILoggerFactory loggers)
@@ -67,16 +68,18 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         var settings = Settings;
         var amqp = await _dependencies.Connection.GetAsync(stoppingToken);
         await using var channel = await amqp.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, consumerDispatchConcurrency: settings.ConsumerConcurrency),
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: settings.ConsumerConcurrency),
             stoppingToken);
+        await using var deadLetters = new DeadLetterPublisher(amqp, Settings);
         await _dependencies.Topology.DeclareConsumerQueueAsync(channel, Queue, _definition.RoutingKey, stoppingToken);
         await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
         var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(channel, delivery);
+        consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(channel, deadLetters, delivery);
         // Automatic recovery restores channels lost with their connection, but not a channel the broker closed on
         // its own (consumer timeout, a deleted queue, a cancelled consumer): that ends this run and we start over.
         var channelLost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -123,17 +126,17 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         Log.StoppedConsuming(_logger, Queue, waitedFor);
     }
 
-    private async Task OnReceivedAsync(IChannel channel, BasicDeliverEventArgs delivery)
+    private async Task OnReceivedAsync(IChannel channel, DeadLetterPublisher deadLetters, BasicDeliverEventArgs delivery)
     {
         Interlocked.Increment(ref _inFlight);
         try
         {
-            await HandleDeliveryAsync(channel, delivery);
+            await HandleDeliveryAsync(channel, deadLetters, delivery);
         }
         catch (Exception e)
         {
             // An ack/nack that cannot be sent (channel gone): the broker redelivers, the inbox absorbs the repeat.
-            Log.DeliveryFailed(_logger, e, delivery.BasicProperties.MessageId, Queue);
+            Log.DeliveryFailed(_logger, e, LogText.Clean(delivery.BasicProperties.MessageId), Queue);
         }
         finally
         {
@@ -141,12 +144,23 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         }
     }
 
-    /// <remarks>In-flight work is not cancelled by shutdown: it finishes and is acked (see StopAsync).</remarks>
-    private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery)
+    /// <remarks>
+    /// In-flight work is not cancelled by shutdown: it finishes and is acked (see StopAsync). While the database is
+    /// away the message is held (unacked, so the broker sends no more than the prefetch) and retried with backoff
+    /// until the database answers: an outage must not use up its delivery limit and send a good message to the DLQ.
+    /// </remarks>
+    private async Task HandleDeliveryAsync(IChannel channel, DeadLetterPublisher deadLetters, BasicDeliverEventArgs delivery)
     {
+        if (delivery.Body.Length > Settings.MaxMessageBytes)
+        {
+            // Before parsing: a huge body must not cost the memory and time of deserializing it.
+            await RejectAsync(channel, deadLetters, delivery, $"Body of {delivery.Body.Length} bytes exceeds the limit of {Settings.MaxMessageBytes} bytes.");
+            return;
+        }
+
         if (!TryRead(delivery.Body.Span, out var envelope, out var command, out var reason))
         {
-            await RejectAsync(channel, delivery, reason);
+            await RejectAsync(channel, deadLetters, delivery, reason);
             return;
         }
 
@@ -164,29 +178,33 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
             [LogProperties.MessageQueue] = Queue,
         });
         var started = Stopwatch.GetTimestamp();
-        try
+        var origin = new MessageOrigin(Queue, envelope.EventId, envelope.CorrelationId);
+        for (var attempt = 1; ; attempt++)
         {
-            await using var scope = _dependencies.Scopes.CreateAsyncScope();
-            var origin = new MessageOrigin(Queue, envelope.EventId, envelope.CorrelationId);
-            var outcome = await _definition.HandleAsync(scope.ServiceProvider, command, origin, CancellationToken.None);
-            activity?.SetTag("booking.outcome", outcome);
-            _dependencies.Metrics.Consumed(Queue, outcome, Stopwatch.GetElapsedTime(started));
-            Log.Handled(_logger, envelope.EventType, envelope.EventId, outcome);
-        }
-        catch (Exception e)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
-            var deliveries = DeliveryCount(delivery.BasicProperties);
-            Log.HandlingFailed(_logger, e, envelope.EventType, envelope.EventId, Queue, deliveries);
-            if (DatabaseRetry.IsTransient(e))
+            try
             {
-                // The database is away, not the message bad: hold the message a while (this also slows this
-                // consumer down) so an outage of tens of seconds does not use up the delivery limit.
-                await Task.Delay(Backoff.Exponential((int)deliveries, TransientHoldBase, TransientHoldMax), CancellationToken.None);
+                await using var scope = _dependencies.Scopes.CreateAsyncScope();
+                var outcome = await _definition.HandleAsync(scope.ServiceProvider, command, origin, CancellationToken.None);
+                activity?.SetTag("booking.outcome", outcome);
+                _dependencies.Metrics.Consumed(Queue, outcome, Stopwatch.GetElapsedTime(started));
+                Log.Handled(_logger, envelope.EventType, envelope.EventId, outcome);
+                break;
             }
-
-            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
-            return;
+            catch (Exception e) when (DatabaseRetry.IsTransient(e) && !_shutdownDeadline.IsCancellationRequested && !_stopping.IsCancellationRequested)
+            {
+                var delay = Backoff.Exponential(attempt, TransientHoldBase, TransientHoldMax);
+                Log.HeldForDatabase(_logger, e, envelope.EventType, envelope.EventId, Queue, attempt, delay);
+                await Task.Delay(delay, _stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            catch (Exception e)
+            {
+                // A failure that is not the database being away (or shutdown while it is): back to the queue; one
+                // that keeps failing reaches the DLQ through the delivery limit.
+                activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+                Log.HandlingFailed(_logger, e, envelope.EventType, envelope.EventId, Queue, DeliveryCount(delivery.BasicProperties));
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+                return;
+            }
         }
 
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
@@ -194,19 +212,21 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
 
     /// <summary>
     /// A bad message: to the DLQ with the reason (then acked). If that publish fails, the broker dead-letters it
-    /// through the queue's own DLX instead (reject without requeue): the reason is then only in our log.
+    /// through the queue's own DLX instead (reject without requeue): the reason is then only in our log. The DLQ
+    /// publish has a channel of its own, so its failure never closes the channel the deliveries come on.
     /// </summary>
-    private async Task RejectAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason)
+    private async Task RejectAsync(IChannel channel, DeadLetterPublisher deadLetters, BasicDeliverEventArgs delivery, string reason)
     {
+        var messageId = LogText.Clean(delivery.BasicProperties.MessageId);
         _dependencies.Metrics.Rejected(Queue);
-        Log.Rejected(_logger, delivery.BasicProperties.MessageId, Queue, reason);
+        Log.Rejected(_logger, messageId, Queue, reason);
         try
         {
-            await DeadLetterAsync(channel, delivery, reason);
+            await deadLetters.PublishAsync(Queue, delivery, reason);
         }
         catch (Exception e)
         {
-            Log.DeadLetterPublishFailed(_logger, e, delivery.BasicProperties.MessageId, Queue);
+            Log.DeadLetterPublishFailed(_logger, e, messageId, Queue);
             await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None);
             return;
         }
@@ -235,21 +255,6 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         envelope = parsed!;
         reason = string.Empty;
         return true;
-    }
-
-    /// <summary>Publishes the message unchanged to this queue's DLQ with the reason, and waits for the broker's confirm.</summary>
-    private async Task DeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason)
-    {
-        var headers = delivery.BasicProperties.Headers is { } original
-            ? new Dictionary<string, object?>(original)
-            : new Dictionary<string, object?>();
-        headers[Topology.RejectReasonHeader] = reason.Length > 1_000 ? reason[..1_000] : reason;
-        headers[Topology.SourceQueueHeader] = Queue;
-        headers[Topology.OriginalRoutingKeyHeader] = delivery.RoutingKey;
-        var properties = new BasicProperties(delivery.BasicProperties) { Headers = headers, DeliveryMode = DeliveryModes.Persistent };
-        using var timeout = new CancellationTokenSource(Settings.PublishTimeout);
-        await channel.BasicPublishAsync(Settings.DeadLetterExchange, BrokerTopology.DeadLetterQueueOf(Queue), mandatory: true,
-            properties, delivery.Body, timeout.Token);
     }
 
     /// <summary>This delivery's number (1 = first), from the quorum queue's count of earlier ones.</summary>

@@ -61,4 +61,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3032, Level = LogLevel.Warning, Message = "Sampling the outbox backlog and dead-letter queues failed; the next run retries")]
     public static partial void MonitorFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "Database away while handling {MessageEventType} {MessageEventId} from {Queue} (attempt {Attempt}); holding it, next try in {Delay}")]
+    public static partial void HeldForDatabase(ILogger logger, Exception exception, string messageEventType, string messageEventId, string queue, int attempt, TimeSpan delay);
 }

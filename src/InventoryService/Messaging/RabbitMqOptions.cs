@@ -39,6 +39,10 @@ public sealed class RabbitMqOptions
     [Range(1, 64)]
     public ushort ConsumerConcurrency { get; set; } = 4;
 
+    /// <summary>Larger message bodies go to the DLQ without being parsed.</summary>
+    [Range(1_024, 16 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
     /// <summary>Deliveries of one message before the broker dead-letters it (quorum queue <c>x-delivery-limit</c>).</summary>
     [Range(1, 100)]
     public int DeliveryLimit { get; set; } = 5;

@@ -19,7 +19,8 @@ public sealed record ReceivedEvent(
     public string BookingId => Data.GetProperty("bookingId").GetString()!;
 }
 
-public sealed record DeadLetter(string Body, string? Reason, string? SourceQueue, IDictionary<string, object?> Headers);
+public sealed record DeadLetter(
+    string Body, string? Reason, string? SourceQueue, IDictionary<string, object?> Headers, string? MessageId = null, string? UserId = null, string? Expiration = null);
 
 /// <summary>
 /// Plays the other services: publishes envelopes on the platform exchange with publisher confirms, and records
@@ -112,7 +113,8 @@ public sealed class EventProbe : IAsyncDisposable
         while (await _consumer.BasicGetAsync(queue + Topology.DeadLetterSuffix, autoAck: true) is { } message)
         {
             var headers = message.BasicProperties.Headers ?? new Dictionary<string, object?>();
-            letters.Add(new DeadLetter(Encoding.UTF8.GetString(message.Body.Span), Text(headers, Topology.RejectReasonHeader), Text(headers, Topology.SourceQueueHeader), headers));
+            letters.Add(new DeadLetter(Encoding.UTF8.GetString(message.Body.Span), Text(headers, Topology.RejectReasonHeader), Text(headers, Topology.SourceQueueHeader),
+                headers, message.BasicProperties.MessageId, message.BasicProperties.UserId, message.BasicProperties.Expiration));
         }
 
         return letters;

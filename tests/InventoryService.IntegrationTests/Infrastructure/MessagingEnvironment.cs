@@ -53,7 +53,7 @@ public class MessagingEnvironment : IAsyncLifetime
         await ((IAsyncLifetime)host).DisposeAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var host in _hosts.ToList())
         {

@@ -9,6 +9,7 @@ namespace BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 public sealed class TestVirtualHost : IAsyncDisposable
 {
     private readonly HttpClient _management;
+    private readonly List<string> _users = [];
 
     private TestVirtualHost(string name, HttpClient management)
     {
@@ -55,6 +56,23 @@ public sealed class TestVirtualHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Another broker user with full rights on this virtual host only (deleted with it): a publisher whose
+    /// messages carry a <c>user_id</c> the broker validates against that user, not ours.
+    /// </summary>
+    public async Task<ConnectionFactory> CreateOtherUserAsync()
+    {
+        var user = $"{Name}-other";
+        var password = Guid.NewGuid().ToString("N");
+        (await _management.PutAsJsonAsync($"users/{user}", new { password, tags = "" })).EnsureSuccessStatusCode();
+        (await _management.PutAsJsonAsync($"permissions/{Name}/{user}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        _users.Add(user);
+        var factory = ConnectionFactory();
+        factory.UserName = user;
+        factory.Password = password;
+        return factory;
+    }
+
     public async Task DeleteQueueAsync(string queue) =>
         (await _management.DeleteAsync($"queues/{Name}/{queue}")).EnsureSuccessStatusCode();
 
@@ -68,6 +86,11 @@ public sealed class TestVirtualHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var user in _users)
+        {
+            await _management.DeleteAsync($"users/{user}");
+        }
+
         await _management.DeleteAsync($"vhosts/{Name}");
         _management.Dispose();
     }

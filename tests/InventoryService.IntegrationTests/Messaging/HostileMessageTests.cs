@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text;
+using BookingSystem.Contracts;
+using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
+using RabbitMQ.Client;
+
+namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
+
+/// <summary>
+/// Messages another publisher shaped to hurt: AMQP properties the broker validates or acts on (<c>user_id</c>,
+/// <c>expiration</c>) and bodies too big to parse. Each ends in the DLQ with its reason, without the properties
+/// that would break or erase the dead letter, and without stalling the good messages behind it.
+/// </summary>
+public sealed class HostileMessageTests(MessagingEnvironment env) : IClassFixture<MessagingEnvironment>
+{
+    private const string Malformed = "{ not json";
+
+    [Fact]
+    public async Task A_bad_message_with_another_users_user_id_and_an_expiration_is_dead_lettered_without_them_and_stalls_nothing()
+    {
+        var item = await env.Service.CreateItemAsync(total: 100, lowStockThreshold: 0);
+        var other = await env.VirtualHost.CreateOtherUserAsync();
+        var badId = "hostile-" + EventProbe.NewId();
+        await using (var connection = await other.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        {
+            var properties = new BasicProperties { MessageId = badId, UserId = other.UserName, Expiration = "60000", DeliveryMode = DeliveryModes.Persistent };
+            await channel.BasicPublishAsync(Topology.Exchange, RoutingKeys.BookingCreated, mandatory: true, properties, Encoding.UTF8.GetBytes(Malformed));
+        }
+
+        var good = Enumerable.Range(0, 20).Select(_ => "behind-" + EventProbe.NewId()).ToList();
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var bookingId in good)
+        {
+            await env.Probe.BookingCreatedAsync(bookingId, item.ItemId);
+        }
+
+        foreach (var bookingId in good)
+        {
+            await env.Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId, TimeSpan.FromSeconds(10));
+        }
+
+        stopwatch.Stop();
+        var letter = Assert.Single(await env.Probe.DeadLettersAsync(Topology.BookingCreatedQueue));
+        Assert.Equal((badId, Malformed), (letter.MessageId, letter.Body));
+        Assert.Contains("Malformed JSON", letter.Reason, StringComparison.Ordinal);
+        Assert.Null(letter.UserId);
+        Assert.Null(letter.Expiration);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"the good bookings waited {stopwatch.Elapsed.TotalSeconds:0.0} s behind the bad one");
+        Assert.Equal((20, 100, 20), await env.Service.CountersAsync(item.ItemId));
+    }
+
+    [Fact]
+    public async Task A_body_above_the_size_limit_goes_to_the_dlq_unparsed_with_its_size_as_the_reason()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"padding\":\"" + new string('x', 70 * 1024) + "\"}");
+        var messageId = "huge-" + EventProbe.NewId();
+        await env.Probe.PublishRawAsync(RoutingKeys.BookingCreated, body, messageId);
+        var item = await env.Service.CreateItemAsync(total: 1, lowStockThreshold: 0);
+        var after = "after-huge-" + EventProbe.NewId();
+        await env.Probe.BookingCreatedAsync(after, item.ItemId);
+
+        await env.Probe.WaitForAsync(RoutingKeys.InventoryReserved, after);
+
+        var letter = Assert.Single(await env.Probe.DeadLettersAsync(Topology.BookingCreatedQueue));
+        Assert.Equal(messageId, letter.MessageId);
+        Assert.Equal(body.Length, Encoding.UTF8.GetByteCount(letter.Body));
+        Assert.Contains($"Body of {body.Length} bytes exceeds the limit of {64 * 1024} bytes", letter.Reason, StringComparison.Ordinal);
+    }
+}
