@@ -17,6 +17,12 @@ public static class HealthTags
 
     /// <summary>The process can serve its traffic: <c>/health/ready</c> (what a load balancer or the gateway probes).</summary>
     public const string Ready = "ready";
+
+    /// <summary>
+    /// The event side: broker connections, consumers, outbox backlog. Reported at <c>/health/messaging</c> and
+    /// alerted on, but not part of readiness: the HTTP API works while the broker is away (the outbox buffers).
+    /// </summary>
+    public const string Messaging = "messaging";
 }
 
 /// <summary>
@@ -50,17 +56,19 @@ public static class ServiceDefaultsExtensions
     public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapLivenessEndpoint();
-        endpoints.MapHealthChecks("/health/ready", Report(HealthTags.Ready)).AllowAnonymous();
+        endpoints.MapHealthReport("/health/ready", HealthTags.Ready);
         return endpoints;
     }
 
     /// <summary><c>/health/live</c> alone, for a process whose readiness is a report of its own (the gateway's <c>/health</c>).</summary>
     public static IEndpointConventionBuilder MapLivenessEndpoint(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapHealthChecks("/health/live", Report(HealthTags.Live)).AllowAnonymous();
+        endpoints.MapHealthReport("/health/live", HealthTags.Live);
 
-    private static HealthCheckOptions Report(string tag) => new()
-    {
-        Predicate = check => check.Tags.Contains(tag),
-        ResponseWriter = HealthReportWriter.WriteAsync,
-    };
+    /// <summary>An anonymous JSON report of the checks tagged <paramref name="tag"/>: 200 when healthy or degraded, 503 when unhealthy.</summary>
+    public static IEndpointConventionBuilder MapHealthReport(this IEndpointRouteBuilder endpoints, string path, string tag) =>
+        endpoints.MapHealthChecks(path, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(tag),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        }).AllowAnonymous();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BookingSystem.InventoryService.Messaging;
 using BookingSystem.InventoryService.Reservations;
 using BookingSystem.InventoryService.Stock;
 using BookingSystem.Security;
@@ -41,6 +42,7 @@ public static class ApiExtensions
 
         endpoints.MapOpenApi().AllowAnonymous();
         endpoints.MapDefaultEndpoints();
+        endpoints.MapMessagingHealth();
         return endpoints;
     }
 }

@@ -13,7 +13,7 @@ public static class MessagingExtensions
         builder.Services.AddScoped<Outbox>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<MessageRetention>();
-        builder.Services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: [HealthTags.Ready]);
+        builder.Services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: [HealthTags.Messaging]);
 
         builder.Services.AddScoped<UnitOfWork>();
         if (!BrokerEnabled(builder))
@@ -38,8 +38,8 @@ public static class MessagingExtensions
         }
 
         builder.Services.AddHealthChecks()
-            .AddCheck<BrokerHealthCheck>("rabbitmq", tags: [HealthTags.Ready])
-            .AddCheck<ConsumersHealthCheck>("consumers", tags: [HealthTags.Ready]);
+            .AddCheck<BrokerHealthCheck>("rabbitmq", tags: [HealthTags.Messaging])
+            .AddCheck<ConsumersHealthCheck>("consumers", tags: [HealthTags.Messaging]);
         return builder;
     }
 
@@ -57,6 +57,16 @@ public static class MessagingExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// <c>/health/messaging</c>: broker connections, consumers and the outbox backlog, for monitoring and alerts. Not
+    /// readiness (<c>/health/ready</c> is the database only), so a broker outage does not take the HTTP API down.
+    /// </summary>
+    public static IEndpointRouteBuilder MapMessagingHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthReport("/health/messaging", HealthTags.Messaging);
+        return endpoints;
     }
 
     private static bool BrokerEnabled(IHostApplicationBuilder builder) =>

@@ -79,7 +79,7 @@ public sealed class OutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan MonitorInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Unsent rows above which /health/ready reports Degraded.</summary>
+    /// <summary>Unsent rows above which /health/messaging reports Degraded.</summary>
     [Range(1, int.MaxValue)]
     public int BacklogWarningThreshold { get; set; } = 1_000;
 }

@@ -68,7 +68,9 @@ public class MessagingEnvironment : IAsyncLifetime
     private static Task WaitUntilReadyAsync(InventoryApiFactory host)
     {
         var client = host.CreateClient();
-        return Eventually.HoldsAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == System.Net.HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30), () => "the service did not become ready (database, broker, consumers, outbox)");
+        return Eventually.HoldsAsync(
+            async () => (await client.GetAsync("/health/ready")).StatusCode == System.Net.HttpStatusCode.OK
+                && (await client.GetAsync("/health/messaging")).StatusCode == System.Net.HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), () => "the service did not become ready (database) and consuming (broker, consumers, outbox)");
     }
 }

@@ -121,14 +121,19 @@ public sealed class ChoreographyTests(MessagingEnvironment env) : IClassFixture<
     }
 
     [Fact]
-    public async Task Readiness_reports_database_broker_and_outbox_backlog()
+    public async Task Readiness_is_the_database_and_the_messaging_report_has_broker_consumers_and_outbox_backlog()
     {
-        using var response = await env.Service.CreateClient().GetAsync("/health/ready");
+        using var ready = await env.Service.CreateClient().GetAsync("/health/ready");
+        using var messaging = await env.Service.CreateClient().GetAsync("/health/messaging");
 
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        var checks = (await response.ReadJsonAsync()).GetProperty("checks");
-        Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        var readiness = (await ready.ReadJsonAsync()).GetProperty("checks");
+        Assert.Equal("Healthy", readiness.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal(["database"], readiness.EnumerateObject().Select(c => c.Name));
+        Assert.Equal(System.Net.HttpStatusCode.OK, messaging.StatusCode);
+        var checks = (await messaging.ReadJsonAsync()).GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty("rabbitmq").GetProperty("status").GetString());
+        Assert.Equal("consuming", checks.GetProperty("consumers").GetProperty("data").GetProperty(Topology.BookingCreatedQueue).GetString());
         Assert.True(checks.GetProperty("outbox").GetProperty("data").TryGetProperty("unsent", out _));
     }
 

@@ -12,8 +12,8 @@ public sealed class ProxiedDatabaseEnvironment : MessagingEnvironment
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
         .. base.Settings,
-        // Two deliveries: without holding, an outage of a few seconds would already dead-letter good bookings.
-        new("RabbitMq:DeliveryLimit", "2"),
+        // One redelivery: without holding, an outage of some seconds would already dead-letter good bookings.
+        new("RabbitMq:DeliveryLimit", "1"),
         new("ConnectionStrings:Inventory", new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Port = Proxy.Port }.ConnectionString),
     ];
 

@@ -136,7 +136,12 @@ public sealed class BrokerRestartTests : IAsyncLifetime
 
         await RabbitMqCtlAsync("stop_app");
         var health = _env.Service.CreateClient();
-        var unready = await WaitForReadinessAsync(health, System.Net.HttpStatusCode.ServiceUnavailable);
+        var brokerDown = await WaitForHealthAsync(health, "/health/messaging", System.Net.HttpStatusCode.ServiceUnavailable);
+        // The HTTP side does not depend on the broker: still ready, still serving reads and reservations.
+        using var readyWhileDown = await health.GetAsync("/health/ready");
+        using var readWhileDown = await health.GetAsync($"/api/inventory/{item.ItemId}");
+        var httpBooking = "http-" + EventProbe.NewId();
+        using var reserveWhileDown = await health.PostJsonAsync("/api/inventory/reserve", new { bookingId = httpBooking, itemId = item.ItemId, quantity = 1 });
         await RabbitMqCtlAsync("start_app");
         await publishing;
 
@@ -144,10 +149,14 @@ public sealed class BrokerRestartTests : IAsyncLifetime
             () => $"{bookings.Count(b => Outcomes(b).Count == 0)} of {bookings.Count} bookings have no outcome yet");
         await EventProbe.SettleAsync();
 
-        Assert.Contains("\"rabbitmq\":{\"status\":\"Unhealthy\"", unready, StringComparison.Ordinal);
-        await WaitForReadinessAsync(health, System.Net.HttpStatusCode.OK);
+        Assert.Contains("\"rabbitmq\":{\"status\":\"Unhealthy\"", brokerDown, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, readyWhileDown.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, readWhileDown.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, reserveWhileDown.StatusCode);
+        await WaitForHealthAsync(health, "/health/messaging", System.Net.HttpStatusCode.OK);
+        await _env.Probe.WaitForAsync(RoutingKeys.InventoryReserved, httpBooking, TimeSpan.FromSeconds(30)); // the outbox buffered it
         Assert.All(bookings, b => Assert.Single(Outcomes(b)));
-        Assert.Equal(150, bookings.Count(b => Outcomes(b)[0] == RoutingKeys.InventoryReserved));
+        Assert.Equal(149, bookings.Count(b => Outcomes(b)[0] == RoutingKeys.InventoryReserved));
         Assert.Equal((150, 150, 150), await _env.Service.CountersAsync(item.ItemId));
         await using var scope = _env.Service.Scope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<InventoryDbContext>().OutboxMessages.CountAsync(m => m.SentAt == null));
@@ -156,15 +165,15 @@ public sealed class BrokerRestartTests : IAsyncLifetime
     private List<string> Outcomes(string bookingId) =>
         _env.Probe.For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
 
-    private static async Task<string> WaitForReadinessAsync(HttpClient client, System.Net.HttpStatusCode expected)
+    private static async Task<string> WaitForHealthAsync(HttpClient client, string path, System.Net.HttpStatusCode expected)
     {
         var body = "";
         await Eventually.HoldsAsync(async () =>
         {
-            using var response = await client.GetAsync("/health/ready");
+            using var response = await client.GetAsync(path);
             body = await response.Content.ReadAsStringAsync();
             return response.StatusCode == expected;
-        }, TimeSpan.FromSeconds(30), () => $"/health/ready did not become {expected}: {body}");
+        }, TimeSpan.FromSeconds(30), () => $"{path} did not become {expected}: {body}");
         return body;
     }
 
