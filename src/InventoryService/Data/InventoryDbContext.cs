@@ -56,7 +56,12 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             reservation.HasKey(r => r.Id);
             reservation.Property(r => r.Id).HasColumnName("id").ValueGeneratedNever();
             reservation.Property(r => r.BookingId).HasColumnName("booking_id").HasMaxLength(KeyMaxLength);
-            reservation.HasIndex(r => r.BookingId).IsUnique();
+            reservation.HasIndex(r => r.BookingId);
+            // The identity of a reservation: its booking id in the namespace of its origin (BookingKey).
+            reservation.Property(r => r.Key).HasColumnName("booking_key").HasMaxLength(BookingKey.MaxLength);
+            reservation.HasIndex(r => r.Key).IsUnique();
+            reservation.Property(r => r.Origin).HasColumnName("origin").HasConversion<string>().HasMaxLength(16)
+                .HasDefaultValue(ReservationOrigin.Message).HasSentinel((ReservationOrigin)(-1));
             reservation.Property(r => r.UserId).HasColumnName("user_id").HasMaxLength(KeyMaxLength);
             reservation.Property(r => r.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
             reservation.Property(r => r.CreatedAt).HasColumnName("created_at");

@@ -1,11 +1,17 @@
 namespace BookingSystem.InventoryService.Reservations;
 
-/// <summary>The stock held for one booking; at most one per <see cref="BookingId"/>.</summary>
+/// <summary>The stock held for one booking; at most one per <see cref="Key"/> (see <see cref="BookingKey"/>).</summary>
 public sealed class Reservation
 {
     public Guid Id { get; init; }
 
+    /// <summary>The booking id as the client or the event gave it.</summary>
     public required string BookingId { get; init; }
+
+    /// <summary>Unique: the booking id in the namespace of its <see cref="Origin"/>.</summary>
+    public required string Key { get; init; }
+
+    public ReservationOrigin Origin { get; init; }
 
     public string? UserId { get; init; }
 

@@ -29,7 +29,7 @@ public static class ReservationConsumers
             var data = envelope.Data;
             var request = new ReserveRequest(data.BookingId, data.Items?.Select(l => l is null ? null : new LineInput(l.ItemId, l.Quantity)).ToList(),
                 data.ItemId, data.RoomId, data.Quantity, data.HoldMinutes);
-            return ReserveCommand.From(request, ("userId", data.UserId), envelope.CorrelationId, options, errors);
+            return ReserveCommand.From(request, ReservationOrigin.Message, ("userId", data.UserId), envelope.CorrelationId, options, errors);
         },
         command => command.BookingId,
         async (services, command, origin, ct) =>

@@ -4,20 +4,24 @@ using BookingSystem.InventoryService.Stock;
 
 namespace BookingSystem.InventoryService.Reservations;
 
-/// <summary>What the reservation feature publishes, as contract records written to the outbox.</summary>
+/// <summary>
+/// What the reservation feature publishes, as contract records written to the outbox. The <c>bookingId</c> of an
+/// event is the reservation's key: the booking id for a booking that came by message, <c>http/&lt;sub&gt;/&lt;id&gt;</c>
+/// for an HTTP reservation (<see cref="BookingKey"/>).
+/// </summary>
 public static class ReservationEvents
 {
     public static void Reserved(this Outbox outbox, Reservation reservation, string? causationId) =>
         outbox.Add(RoutingKeys.InventoryReserved, EventTypes.InventoryReserved,
-            new InventoryReserved(reservation.BookingId, Lines(reservation), reservation.ExpiresAt), reservation.CorrelationId, causationId);
+            new InventoryReserved(reservation.Key, Lines(reservation), reservation.ExpiresAt), reservation.CorrelationId, causationId);
 
     public static void Confirmed(this Outbox outbox, Reservation reservation, string? causationId) =>
         outbox.Add(RoutingKeys.InventoryConfirmed, EventTypes.InventoryConfirmed,
-            new InventoryConfirmed(reservation.BookingId, Lines(reservation)), reservation.CorrelationId, causationId);
+            new InventoryConfirmed(reservation.Key, Lines(reservation)), reservation.CorrelationId, causationId);
 
     public static void Released(this Outbox outbox, Reservation reservation, string? causationId) =>
         outbox.Add(RoutingKeys.InventoryReleased, EventTypes.InventoryReleased,
-            new InventoryReleased(reservation.BookingId, reservation.ReleaseReason?.ToString() ?? ReleaseReasons.Manual, Lines(reservation)),
+            new InventoryReleased(reservation.Key, reservation.ReleaseReason?.ToString() ?? ReleaseReasons.Manual, Lines(reservation)),
             reservation.CorrelationId, causationId);
 
     public static void ReservationFailed(

@@ -9,12 +9,14 @@ namespace BookingSystem.InventoryService.Reservations;
 public sealed record ReserveRequest(
     string? BookingId, IReadOnlyList<LineInput?>? Items, string? ItemId, string? RoomId, int? Quantity, int? HoldMinutes);
 
-public sealed record ReleaseRequest(string? BookingId, ReleaseReason? Reason);
+/// <summary><c>owner</c>: for admins, the subject whose HTTP reservation to release (see ReservationsApi).</summary>
+public sealed record ReleaseRequest(string? BookingId, ReleaseReason? Reason, string? Owner = null);
 
 public sealed record ReservationLineResponse(string ItemId, int Quantity);
 
 public sealed record ReservationResponse(
     string BookingId,
+    ReservationOrigin Origin,
     ReservationStatus Status,
     IReadOnlyList<ReservationLineResponse> Lines,
     DateTimeOffset CreatedAt,
@@ -26,6 +28,7 @@ public sealed record ReservationResponse(
 {
     public static ReservationResponse From(Reservation r) => new(
         r.BookingId,
+        r.Origin,
         r.Status,
         r.Lines.OrderBy(l => l.ItemId, StringComparer.Ordinal).Select(l => new ReservationLineResponse(l.ItemId, l.Quantity)).ToList(),
         r.CreatedAt,

@@ -4,15 +4,19 @@ using BookingSystem.InventoryService.Validation;
 namespace BookingSystem.InventoryService.Reservations;
 
 public sealed record ReserveCommand(
-    string BookingId, IReadOnlyList<RequestedLine> Lines, TimeSpan? Hold, string CorrelationId, string? UserId)
+    string BookingId, IReadOnlyList<RequestedLine> Lines, TimeSpan? Hold, string CorrelationId, string? UserId, ReservationOrigin Origin)
 {
+    /// <summary>The reservation's unique key (<see cref="BookingKey"/>).</summary>
+    public string Key => BookingKey.Of(Origin, BookingId, UserId);
+
     /// <summary>
     /// Validates a reservation request, from HTTP or a BookingCreated event, into the command: the one place both
     /// accept the same input. <paramref name="user"/> names where the user id came from (a token's subject, an
     /// event field) for the error. The result is only meaningful when <paramref name="errors"/> stays empty.
     /// </summary>
     public static ReserveCommand From(
-        ReserveRequest request, (string Field, string? Value) user, string correlationId, ReservationOptions options, ValidationErrors errors)
+        ReserveRequest request, ReservationOrigin origin, (string Field, string? Value) user, string correlationId, ReservationOptions options,
+        ValidationErrors errors)
     {
         errors.RequireIdentifier("bookingId", request.BookingId);
         if (request.HoldMinutes is not null)
@@ -23,7 +27,7 @@ public sealed record ReserveCommand(
         var lines = RequestedLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
         errors.CheckText(user.Field, user.Value, maxLength: Identifiers.MaxLength);
         var hold = request.HoldMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
-        return new ReserveCommand(request.BookingId!, lines, hold, correlationId, user.Value);
+        return new ReserveCommand(request.BookingId!, lines, hold, correlationId, user.Value, origin);
     }
 }
 

@@ -23,11 +23,12 @@ public sealed class ReservationService(
     IOptions<ReservationOptions> options,
     ILogger<ReservationService> logger)
 {
-    private const string BookingIdIndex = "IX_reservations_booking_id";
+    private const string BookingKeyIndex = "IX_reservations_booking_key";
     private const string PaymentOutcomeKey = "PK_payment_outcomes";
 
-    public Task<Reservation?> FindAsync(string bookingId, CancellationToken cancellationToken) =>
-        db.Reservations.AsNoTracking().Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == bookingId, cancellationToken);
+    /// <param name="key">The reservation's key (<see cref="BookingKey"/>).</param>
+    public Task<Reservation?> FindAsync(string key, CancellationToken cancellationToken) =>
+        db.Reservations.AsNoTracking().Include(r => r.Lines).SingleOrDefaultAsync(r => r.Key == key, cancellationToken);
 
     /// <summary>
     /// Reserves all lines or nothing. A booking that already has a reservation gets it back unchanged. A payment
@@ -46,16 +47,19 @@ public sealed class ReservationService(
 
     private async Task<ReserveResult> ReserveLockedAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken ct)
     {
-        await LockBookingAsync(command.BookingId, ct);
-        var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.BookingId == command.BookingId, ct);
+        var key = command.Key;
+        await LockBookingAsync(key, ct);
+        var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.Key == key, ct);
         if (existing is not null)
         {
             return ReserveResult.Reserved(existing, created: false);
         }
 
         var now = time.GetUtcNow();
-        // A payment outcome that came first and is not applied yet (one applied to an earlier, failed attempt is not reused).
-        var payment = await LockPaymentOutcomeAsync(command.BookingId, ct) is { AppliedAt: null } pending ? pending : null;
+        // A payment outcome that came first and is not applied yet; payments exist only for bookings that come by message.
+        var payment = command.Origin == ReservationOrigin.Message && await LockPaymentOutcomeAsync(key, ct) is { AppliedAt: null } pending
+            ? pending
+            : null;
         var items = await LockItemsAsync(command.Lines.Select(l => l.ItemId), ct);
         var lines = Availability.Evaluate(command.Lines, items);
         var reservation = NewReservation(command, now);
@@ -68,7 +72,7 @@ public sealed class ReservationService(
             payment.AppliedAt = now;
             db.Reservations.Add(reservation);
             outbox.Released(reservation, origin?.EventId);
-            Log.Transitioned(logger, command.BookingId, ReservationStatus.Reserved, ReservationStatus.Released);
+            Log.Transitioned(logger, key, ReservationStatus.Reserved, ReservationStatus.Released);
             return ReserveResult.Reserved(reservation, created: true);
         }
 
@@ -76,9 +80,9 @@ public sealed class ReservationService(
         {
             var rejected = ReserveResult.Rejected(lines);
             var reason = rejected.Outcome == ReserveOutcome.UnknownItems ? ReservationFailureReasons.UnknownItem : ReservationFailureReasons.InsufficientStock;
-            outbox.ReservationFailed(command.BookingId, reason, lines, command.CorrelationId, origin?.EventId);
-            payment?.AppliedAt = now;
-            Log.ReservationRejected(logger, command.BookingId, lines.Count(l => !l.IsAvailable));
+            // A refused booking consumes nothing: a waiting payment stays waiting for an attempt that succeeds.
+            outbox.ReservationFailed(key, reason, lines, command.CorrelationId, origin?.EventId);
+            Log.ReservationRejected(logger, key, lines.Count(l => !l.IsAvailable));
             return rejected;
         }
 
@@ -91,22 +95,23 @@ public sealed class ReservationService(
             payment.AppliedAt = now;
         }
 
-        Log.Reserved(logger, command.BookingId, reservation.Lines.Count, reservation.ExpiresAt);
+        Log.Reserved(logger, key, reservation.Lines.Count, reservation.ExpiresAt);
         return ReserveResult.Reserved(reservation, created: true);
     }
 
-    public Task<TransitionResult> ConfirmAsync(string bookingId, CancellationToken cancellationToken) =>
-        TransitionAsync(bookingId, ReservationAction.Confirm, reason: null, mayAccess: null, cancellationToken);
+    /// <param name="key">The reservation's key (<see cref="BookingKey"/>).</param>
+    public Task<TransitionResult> ConfirmAsync(string key, CancellationToken cancellationToken) =>
+        TransitionAsync(key, ReservationAction.Confirm, reason: null, cancellationToken);
 
-    /// <param name="mayAccess">When given, a reservation it refuses counts as not found (the caller is not its owner).</param>
-    public Task<TransitionResult> ReleaseAsync(
-        string bookingId, ReleaseReason reason, CancellationToken cancellationToken, Func<Reservation, bool>? mayAccess = null) =>
-        TransitionAsync(bookingId, ReservationAction.Release, reason, mayAccess, cancellationToken);
+    /// <param name="key">The reservation's key (<see cref="BookingKey"/>).</param>
+    public Task<TransitionResult> ReleaseAsync(string key, ReleaseReason reason, CancellationToken cancellationToken) =>
+        TransitionAsync(key, ReservationAction.Release, reason, cancellationToken);
 
     /// <summary>
-    /// Applies a payment outcome from the payment service. Success confirms the hold (or, after expiry, takes the
-    /// stock again if it can, else publishes a <see cref="ReservationFailureReasons.HoldExpired"/> failure so the
-    /// booking side refunds); failure releases it. Only the first outcome per booking counts.
+    /// Applies a payment outcome from the payment service to the booking that came by message with that id (an
+    /// HTTP reservation's key is never a booking id, so a payment cannot reach one). Success confirms the hold (or,
+    /// after expiry, takes the stock again if it can, else publishes a <see cref="ReservationFailureReasons.HoldExpired"/>
+    /// failure so the booking side refunds); failure releases it. Only the first outcome per booking counts.
     /// </summary>
     public Task<PaymentHandling> ApplyPaymentAsync(string bookingId, PaymentResult result, MessageOrigin origin, CancellationToken cancellationToken) =>
         InTransactionAsync(origin, PaymentHandling.Duplicate, async ct =>
@@ -140,7 +145,7 @@ public sealed class ReservationService(
                     return PaymentHandling.Applied;
                 case (PaymentResult.Succeeded, ReservationStatus.Released):
                     // Cancelled (or released) before the money came: nothing is held and nothing is taken again.
-                    outbox.ReservationFailed(reservation.BookingId, ReservationFailureReasons.Released,
+                    outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.Released,
                         reservation.Lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null)), reservation.CorrelationId, origin.EventId);
                     Log.PaymentAfterRelease(logger, bookingId);
                     return PaymentHandling.Applied;
@@ -188,22 +193,21 @@ public sealed class ReservationService(
                 using var scope = logger.BeginScope(new Dictionary<string, object>
                 {
                     [LogProperties.CorrelationId] = reservation.CorrelationId,
-                    [LogProperties.BookingId] = reservation.BookingId,
+                    [LogProperties.BookingId] = reservation.Key,
                 });
                 Apply(reservation, ReservationAction.Expire, ReleaseReason.Expired, items, now, origin: null);
-                Log.Transitioned(logger, reservation.BookingId, ReservationStatus.Reserved, reservation.Status);
+                Log.Transitioned(logger, reservation.Key, ReservationStatus.Reserved, reservation.Status);
             }
 
             return due.Count;
         }, cancellationToken);
 
-    private Task<TransitionResult> TransitionAsync(
-        string bookingId, ReservationAction action, ReleaseReason? reason, Func<Reservation, bool>? mayAccess, CancellationToken cancellationToken) =>
+    private Task<TransitionResult> TransitionAsync(string key, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>
         InTransactionAsync(origin: null, new TransitionResult(TransitionOutcome.AlreadyDone, null), async ct =>
         {
-            await LockBookingAsync(bookingId, ct);
-            var reservation = await LockReservationAsync(bookingId, ct);
-            return reservation is null || mayAccess?.Invoke(reservation) == false
+            await LockBookingAsync(key, ct);
+            var reservation = await LockReservationAsync(key, ct);
+            return reservation is null
                 ? new TransitionResult(TransitionOutcome.NotFound, null)
                 : await TransitionLockedAsync(reservation, action, reason, origin: null, ct);
         }, cancellationToken);
@@ -215,10 +219,10 @@ public sealed class ReservationService(
         switch (ReservationTransitions.Decide(from, action, reason))
         {
             case TransitionDecision.AlreadyDone:
-                Log.TransitionRepeated(logger, reservation.BookingId, from, action);
+                Log.TransitionRepeated(logger, reservation.Key, from, action);
                 return new TransitionResult(TransitionOutcome.AlreadyDone, reservation);
             case TransitionDecision.Refused:
-                Log.TransitionRefused(logger, reservation.BookingId, from, action);
+                Log.TransitionRefused(logger, reservation.Key, from, action);
                 return new TransitionResult(TransitionOutcome.Refused, reservation, ReservationTransitions.Explain(from, action, reason));
         }
 
@@ -226,7 +230,7 @@ public sealed class ReservationService(
             ? []
             : await LockItemsAsync(reservation.Lines.Select(l => l.ItemId), ct);
         Apply(reservation, action, reason, items, time.GetUtcNow(), origin);
-        Log.Transitioned(logger, reservation.BookingId, from, reservation.Status);
+        Log.Transitioned(logger, reservation.Key, from, reservation.Status);
         return new TransitionResult(TransitionOutcome.Applied, reservation);
     }
 
@@ -238,8 +242,8 @@ public sealed class ReservationService(
         var lines = Availability.Evaluate(requested, items);
         if (lines.Any(l => !l.IsAvailable))
         {
-            outbox.ReservationFailed(reservation.BookingId, ReservationFailureReasons.HoldExpired, lines, reservation.CorrelationId, origin.EventId);
-            Log.RetakeFailed(logger, reservation.BookingId, reservation.Status);
+            outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.HoldExpired, lines, reservation.CorrelationId, origin.EventId);
+            Log.RetakeFailed(logger, reservation.Key, reservation.Status);
             return;
         }
 
@@ -250,7 +254,7 @@ public sealed class ReservationService(
         reservation.Status = ReservationStatus.Confirmed;
         reservation.ConfirmedAt = now;
         outbox.Confirmed(reservation, origin.EventId);
-        Log.Transitioned(logger, reservation.BookingId, from, reservation.Status);
+        Log.Transitioned(logger, reservation.Key, from, reservation.Status);
     }
 
     /// <summary>Moves a locked reservation to the action's target status, gives its stock back when it stops holding, and records the event.</summary>
@@ -302,6 +306,8 @@ public sealed class ReservationService(
     {
         Id = Guid.CreateVersion7(now),
         BookingId = command.BookingId,
+        Key = command.Key,
+        Origin = command.Origin,
         UserId = command.UserId,
         Status = ReservationStatus.Reserved,
         CreatedAt = now,
@@ -316,7 +322,7 @@ public sealed class ReservationService(
     /// </summary>
     private Task<T> InTransactionAsync<T>(MessageOrigin? origin, T duplicate, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         unitOfWork.ExecuteAsync(origin, duplicate, work, cancellationToken,
-            isRace: e => DatabaseRetry.IsUniqueViolation(e, BookingIdIndex) || DatabaseRetry.IsUniqueViolation(e, PaymentOutcomeKey));
+            isRace: e => DatabaseRetry.IsUniqueViolation(e, BookingKeyIndex) || DatabaseRetry.IsUniqueViolation(e, PaymentOutcomeKey));
 
     /// <summary>
     /// Serializes everything that decides about one booking (reserve, payment, transitions) for the rest of the
@@ -324,13 +330,13 @@ public sealed class ReservationService(
     /// BookingCreated and a payment handled at the same instant would each miss the other's uncommitted row.
     /// Taken before any row lock, so the lock order stays booking, payment row, reservation row, items.
     /// </summary>
-    private async Task LockBookingAsync(string bookingId, CancellationToken ct) =>
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({bookingId}, 0))", ct);
+    private async Task LockBookingAsync(string key, CancellationToken ct) =>
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", ct);
 
-    private async Task<Reservation?> LockReservationAsync(string bookingId, CancellationToken ct)
+    private async Task<Reservation?> LockReservationAsync(string key, CancellationToken ct)
     {
         var reservation = await db.Reservations
-            .FromSql($"SELECT *, xmin FROM reservations WHERE booking_id = {bookingId} FOR UPDATE")
+            .FromSql($"SELECT *, xmin FROM reservations WHERE booking_key = {key} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
         if (reservation is not null)
         {

@@ -19,22 +19,23 @@ public static class ReservationsApi
         return group;
     }
 
+    /// <summary>
+    /// Reserves in the caller's own namespace (<see cref="BookingKey"/>): another user's booking id, or a booking of
+    /// the booking service with the same id, neither blocks this nor is touched by it, and the answer is the same
+    /// whether or not they exist.
+    /// </summary>
     public static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> Reserve(
         ReservationService reservations, IOptions<ReservationOptions> options, HttpContext http, ReserveRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var command = ReserveCommand.From(request, ("token sub", http.User.FindFirstValue("sub")), CorrelationIdMiddleware.Of(http), options.Value, errors);
+        var command = ReserveCommand.From(request, ReservationOrigin.Http, ("token sub", http.User.FindFirstValue("sub")), CorrelationIdMiddleware.Of(http),
+            options.Value, errors);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var result = await reservations.ReserveAsync(command, cancellationToken);
-        if (result.Outcome == ReserveOutcome.Existing && !MayAccess(http.User, result.Reservation!))
-        {
-            return Problems.Create(StatusCodes.Status409Conflict, "Booking id taken", $"Booking '{command.BookingId}' belongs to another user.");
-        }
-
         return result.Outcome switch
         {
             ReserveOutcome.Created => TypedResults.Created($"/api/inventory/reservations/{command.BookingId}", ReservationResponse.From(result.Reservation!)),
@@ -46,6 +47,7 @@ public static class ReservationsApi
         };
     }
 
+    /// <summary>Releases the caller's own reservation (admins: see <see cref="KeysFor"/>).</summary>
     public static async Task<Results<Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> Release(
         ReservationService reservations, ClaimsPrincipal user, ReleaseRequest request, CancellationToken cancellationToken)
     {
@@ -57,28 +59,65 @@ public static class ReservationsApi
             errors.Add("reason", "reason must be Cancelled or Manual; PaymentFailed and Expired are set by the service itself.");
         }
 
+        if (request.Owner is not null)
+        {
+            errors.CheckText("owner", request.Owner, maxLength: Identifiers.MaxLength);
+        }
+
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var result = await reservations.ReleaseAsync(request.BookingId!, reason, cancellationToken, r => MayAccess(user, r));
-        return ToResponse(request.BookingId!, result);
+        foreach (var key in KeysFor(user, request.BookingId!, request.Owner))
+        {
+            var result = await reservations.ReleaseAsync(key, reason, cancellationToken);
+            if (result.Outcome != TransitionOutcome.NotFound)
+            {
+                return ToResponse(request.BookingId!, result);
+            }
+        }
+
+        return ReservationNotFound(request.BookingId!);
     }
 
+    /// <summary>The caller's own reservation (admins: see <see cref="KeysFor"/>); anything else is a 404, not a hint.</summary>
     public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
-        ReservationService reservations, ClaimsPrincipal user, string bookingId, CancellationToken cancellationToken)
+        ReservationService reservations, ClaimsPrincipal user, string bookingId, string? owner, CancellationToken cancellationToken)
     {
-        var reservation = Identifiers.IsValid(bookingId) ? await reservations.FindAsync(bookingId, cancellationToken) : null;
-        return reservation is null || !MayAccess(user, reservation)
-            ? ReservationNotFound(bookingId)
-            : TypedResults.Ok(ReservationResponse.From(reservation));
+        if (Identifiers.IsValid(bookingId) && (owner is null || Identifiers.IsValid(owner)))
+        {
+            foreach (var key in KeysFor(user, bookingId, owner))
+            {
+                if (await reservations.FindAsync(key, cancellationToken) is { } reservation)
+                {
+                    return TypedResults.Ok(ReservationResponse.From(reservation));
+                }
+            }
+        }
+
+        return ReservationNotFound(bookingId);
     }
 
-    /// <summary>A reservation is its booker's (the token subject it was made with); admins see all. Others get a 404, not a hint.</summary>
-    private static bool MayAccess(ClaimsPrincipal user, Reservation reservation) =>
-        user.IsInRole(InventoryPolicies.AdminRole)
-        || string.Equals(reservation.UserId, user.FindFirstValue("sub"), StringComparison.Ordinal);
+    /// <summary>
+    /// Where to look for a booking id, in order. A user: only their own HTTP reservation. An admin: the HTTP
+    /// reservation of <paramref name="owner"/> when given, else their own, then the booking that came by message.
+    /// </summary>
+    private static IEnumerable<string> KeysFor(ClaimsPrincipal user, string bookingId, string? owner)
+    {
+        var subject = user.FindFirstValue("sub")!;
+        if (!user.IsInRole(InventoryPolicies.AdminRole))
+        {
+            yield return BookingKey.Http(subject, bookingId);
+            yield break;
+        }
+
+        yield return BookingKey.Http(owner ?? subject, bookingId);
+        if (owner is null)
+        {
+            yield return BookingKey.Of(ReservationOrigin.Message, bookingId, subject: null);
+        }
+    }
 
     private static Results<Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult> ToResponse(string bookingId, TransitionResult result) =>
         result.Outcome switch

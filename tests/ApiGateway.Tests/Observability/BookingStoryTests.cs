@@ -41,10 +41,11 @@ public sealed class BookingStoryTests : IAsyncLifetime
         await _system.Probe.PublishAsync(RoutingKeys.BookingCreated, EventTypes.BookingCreated,
             new { bookingId, userId = ObservedSystem.UserSubject, itemId, quantity = 1 }, correlationId);
         await _system.Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId, Patience);
-        // The user looks at it through the gateway, in the same story.
+        // An operator looks at it through the gateway, in the same story (a booking that came by message is not a
+        // user's HTTP reservation: only admins see it over HTTP).
         using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_system.Gateway.BaseAddress, $"/api/inventory/reservations/{bookingId}")))
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _system.UserToken());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _system.AdminToken());
             request.Headers.Add("X-Correlation-ID", correlationId);
             using var response = await _client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -92,7 +93,7 @@ public sealed class BookingStoryTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
-        var httpPublished = await _system.Probe.WaitForAsync(RoutingKeys.InventoryReserved, httpBooking, Patience);
+        var httpPublished = await _system.Probe.WaitForAsync(RoutingKeys.InventoryReserved, $"http/{ObservedSystem.UserSubject}/{httpBooking}", Patience);
         var (httpTrace, httpPublishSpan) = ParseTraceParent(httpPublished.TraceParent);
 
         // Messaging: an upstream span -> consumer span -> outbox row -> publish span.

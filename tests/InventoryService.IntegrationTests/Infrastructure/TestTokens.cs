@@ -1,3 +1,4 @@
+using BookingSystem.InventoryService.Reservations;
 using System.Security.Cryptography;
 using BookingSystem.Security;
 
@@ -17,6 +18,9 @@ public static class TestTokens
     public static string Admin() => For(AdminSubject, [InventoryPolicies.AdminRole]);
 
     /// <summary>A plain user's token.</summary>
+    /// <summary>The key of a reservation the admin client made over HTTP (reservations are keyed per origin: BookingKey).</summary>
+    public static string AdminKey(string bookingId) => BookingKey.Http(AdminSubject, bookingId);
+
     public static string User(string subject) => For(subject, []);
 
     private static string For(string subject, string[] roles) => BookingTokens.Create(

@@ -154,7 +154,7 @@ public sealed class BrokerRestartTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, readWhileDown.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Created, reserveWhileDown.StatusCode);
         await WaitForHealthAsync(health, "/health/messaging", System.Net.HttpStatusCode.OK);
-        await _env.Probe.WaitForAsync(RoutingKeys.InventoryReserved, httpBooking, TimeSpan.FromSeconds(30)); // the outbox buffered it
+        await _env.Probe.WaitForAsync(RoutingKeys.InventoryReserved, TestTokens.AdminKey(httpBooking), TimeSpan.FromSeconds(30)); // buffered by the outbox
         Assert.All(bookings, b => Assert.Single(Outcomes(b)));
         Assert.Equal(149, bookings.Count(b => Outcomes(b)[0] == RoutingKeys.InventoryReserved));
         Assert.Equal((150, 150, 150), await _env.Service.CountersAsync(item.ItemId));

@@ -88,7 +88,7 @@ public sealed class ExpirySweeperTests(ClockDrivenSweepFactory factory) : IClass
         await ReserveAsync(confirmedId, item.ItemId, holdMinutes: 10);
         await using (var scope = factory.Scope())
         {
-            await scope.ServiceProvider.GetRequiredService<ReservationService>().ConfirmAsync(confirmedId, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<ReservationService>().ConfirmAsync(TestTokens.AdminKey(confirmedId), CancellationToken.None);
         }
 
         factory.Time.Advance(TimeSpan.FromMinutes(10)); // exactly the short holds' deadline
@@ -121,7 +121,7 @@ public sealed class ExpirySweeperTests(ClockDrivenSweepFactory factory) : IClass
         await WaitUntilAsync(async () => (await GetAsync(bookingId)).Status == ReservationStatus.Expired);
         await using var scope = factory.Scope();
 
-        var confirm = await scope.ServiceProvider.GetRequiredService<ReservationService>().ConfirmAsync(bookingId, CancellationToken.None);
+        var confirm = await scope.ServiceProvider.GetRequiredService<ReservationService>().ConfirmAsync(TestTokens.AdminKey(bookingId), CancellationToken.None);
         using var release = await _client.PostJsonAsync("/api/inventory/release", new { bookingId });
 
         Assert.Equal(TransitionOutcome.Refused, confirm.Outcome);

@@ -188,6 +188,20 @@ namespace BookingSystem.InventoryService.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(140)
+                        .HasColumnType("character varying(140)")
+                        .HasColumnName("booking_key");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Message")
+                        .HasColumnName("origin");
+
                     b.Property<string>("ReleaseReason")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -216,11 +230,13 @@ namespace BookingSystem.InventoryService.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BookingId")
-                        .IsUnique();
+                    b.HasIndex("BookingId");
 
                     b.HasIndex("ExpiresAt")
                         .HasFilter("status = 'Reserved'");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
 
                     b.ToTable("reservations", (string)null);
                 });
