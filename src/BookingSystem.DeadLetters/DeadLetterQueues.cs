@@ -54,7 +54,17 @@ public sealed record ReplayResult(int Replayed, int Skipped, uint Remaining, Rep
 /// <param name="publishTimeout">How long one republish may wait for its confirm (RabbitMQ.Client 7 can hang without one).</param>
 public sealed class DeadLetterQueues(IConnection connection, string exchange, TimeSpan publishTimeout)
 {
-    /// <summary>Reads up to <paramref name="take"/> messages after the first <paramref name="skip"/>, consuming none.</summary>
+    /// <summary>The most messages a listing reads to put them back in their order (see <see cref="PeekAsync"/>).</summary>
+    public const int MaxRead = 10_000;
+
+    private static readonly TimeSpan ReturnWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Reads up to <paramref name="take"/> messages after the first <paramref name="skip"/>, consuming none. A quorum
+    /// queue puts a returned message behind the others, so only a listing that returns every message leaves the order
+    /// as it was (and the same page shows the same messages again): a DLQ of up to <see cref="MaxRead"/> messages is
+    /// read to its end; of a larger one only what the page needs is read, and that moves to the back.
+    /// </summary>
     public async Task<DeadLetterListing> PeekAsync(string deadLetterQueue, int skip, int take, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
@@ -66,13 +76,14 @@ public sealed class DeadLetterQueues(IConnection connection, string exchange, Ti
 
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         var messages = new List<DeadLetter>();
+        var toRead = count <= MaxRead ? count : (long)skip + take;
         ulong? lastTag = null;
         try
         {
-            for (var read = 0; read < skip + take && await channel.BasicGetAsync(deadLetterQueue, autoAck: false, ct) is { } message; read++)
+            for (var read = 0L; read < toRead && await channel.BasicGetAsync(deadLetterQueue, autoAck: false, ct) is { } message; read++)
             {
                 lastTag = message.DeliveryTag;
-                if (read >= skip)
+                if (read >= skip && messages.Count < take)
                 {
                     messages.Add(DeadLetter.From(message, deadLetterQueue));
                 }
@@ -86,6 +97,7 @@ public sealed class DeadLetterQueues(IConnection connection, string exchange, Ti
             }
         }
 
+        await WaitUntilReturnedAsync(deadLetterQueue, count, ct);
         return new DeadLetterListing(deadLetterQueue, count, messages);
     }
 
@@ -157,6 +169,11 @@ public sealed class DeadLetterQueues(IConnection connection, string exchange, Ti
         }
 
         var remaining = count - (uint)replayed;
+        if (held.Count > 0)
+        {
+            await WaitUntilReturnedAsync(deadLetterQueue, remaining, ct);
+        }
+
         if (error is not null)
         {
             return new ReplayResult(replayed, skipped, remaining, ReplayFailure.PublishFailed, error);
@@ -212,8 +229,30 @@ public sealed class DeadLetterQueues(IConnection connection, string exchange, Ti
         }
     }
 
+    /// <summary>
+    /// The broker puts nacked messages back asynchronously (a quorum queue's count lags the nack): waits, briefly, until
+    /// the queue holds <paramref name="expected"/> again, so that what the caller does next (another page, a replay)
+    /// sees them. Gives up quietly after <see cref="ReturnWait"/> (a concurrent replay may have taken some).
+    /// </summary>
+    private async Task WaitUntilReturnedAsync(string queue, uint expected, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(ReturnWait);
+        try
+        {
+            while (await CountAsync(queue, wait.Token) < expected)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), wait.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Not all back yet: they are on their way; the listing or replay itself is complete.
+        }
+    }
+
     /// <summary>Ready messages in the queue, or null if it does not exist (the failed passive declare closes only its own channel).</summary>
-    private async Task<uint?> CountAsync(string queue, CancellationToken ct)
+    public async Task<uint?> CountAsync(string queue, CancellationToken ct)
     {
         await using var probe = await connection.CreateChannelAsync(cancellationToken: ct);
         try

@@ -23,9 +23,9 @@ public static class DlqCommand
         var max = new Option<int>("--max") { Description = "Messages to show per DLQ (the count is always complete).", DefaultValueFactory = _ => 20 };
         max.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 0 or > 10_000)
+            if (result.GetValueOrDefault<int>() is < 0 or > DeadLetterQueues.MaxRead)
             {
-                result.AddError("--max must be between 0 and 10000.");
+                result.AddError($"--max must be between 0 and {DeadLetterQueues.MaxRead}.");
             }
         });
 
