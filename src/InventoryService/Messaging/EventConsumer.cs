@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using BookingSystem.Contracts;
+using BookingSystem.DeadLetters;
 using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Validation;
 using RabbitMQ.Client;
@@ -235,7 +236,7 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         headers[Topology.OriginalRoutingKeyHeader] = delivery.RoutingKey;
         var properties = new BasicProperties(delivery.BasicProperties) { Headers = headers, DeliveryMode = DeliveryModes.Persistent };
         using var timeout = new CancellationTokenSource(Settings.PublishTimeout);
-        await channel.BasicPublishAsync(Settings.DeadLetterExchange, BrokerTopology.DeadLetterQueueOf(Queue), mandatory: true,
+        await channel.BasicPublishAsync(Settings.DeadLetterExchange, DeadLetterQueueNames.DeadLetterQueueOf(Queue), mandatory: true,
             properties, delivery.Body, timeout.Token);
     }
 

@@ -1,3 +1,5 @@
+using BookingSystem.DeadLetters;
+
 namespace BookingSystem.InventoryService.Messaging;
 
 internal static partial class Log
@@ -55,4 +57,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "Event {MessageEventId} was already processed by {Consumer}; skipped")]
     public static partial void DuplicateEvent(ILogger logger, string messageEventId, string consumer);
+
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "{Admin} replayed {Replayed} message(s) from {Queue}: {Skipped} skipped, {Remaining} left, failure {Failure}")]
+    public static partial void DeadLettersReplayed(ILogger logger, string admin, string queue, int replayed, int skipped, uint remaining, ReplayFailure failure);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Warning, Message = "Dead-letter request failed: RabbitMQ unavailable")]
+    public static partial void DeadLetterBrokerUnavailable(ILogger logger, Exception exception);
 }
