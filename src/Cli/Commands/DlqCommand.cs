@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BookingSystem.Cli.Messaging;
+using BookingSystem.DeadLetters;
 
 namespace BookingSystem.Cli.Commands;
 
@@ -18,13 +19,13 @@ public static class DlqCommand
 
     private static Command ListCommand()
     {
-        var queue = QueueOption(required: false, "Only this queue's DLQ (default: all three: " + string.Join(", ", EventRouting.ConsumerQueues) + ").");
+        var queue = QueueOption(required: false, "Only this queue's DLQ (default: all three: " + string.Join(", ", DeadLetterQueueNames.ConsumerQueues) + ").");
         var max = new Option<int>("--max") { Description = "Messages to show per DLQ (the count is always complete).", DefaultValueFactory = _ => 20 };
         max.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 0 or > 10_000)
+            if (result.GetValueOrDefault<int>() is < 0 or > DeadLetterQueues.MaxRead)
             {
-                result.AddError("--max must be between 0 and 10000.");
+                result.AddError($"--max must be between 0 and {DeadLetterQueues.MaxRead}.");
             }
         });
 
@@ -37,11 +38,13 @@ public static class DlqCommand
         command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, _) =>
         {
             await using var broker = await BrokerClient.ConnectAsync(BrokerSettings.From(DevelopmentSettings.Load()), maxInFlight: 1, ct);
-            var queues = parse.GetValue(queue) is { } one ? [EventRouting.DeadLetterQueueOf(one)] : EventRouting.ConsumerQueues.Select(EventRouting.DeadLetterQueueOf);
-            var dlq = new DeadLetterQueues(broker);
+            var queues = parse.GetValue(queue) is { } one
+                ? [DeadLetterQueueNames.DeadLetterQueueOf(one)]
+                : DeadLetterQueueNames.ConsumerQueues.Select(DeadLetterQueueNames.DeadLetterQueueOf);
+            var dlq = Open(broker);
             foreach (var name in queues)
             {
-                var listing = await dlq.PeekAsync(name, parse.GetValue(max), ct);
+                var listing = await dlq.PeekAsync(name, skip: 0, take: parse.GetValue(max), ct);
                 await WriteListingAsync(output, listing);
             }
 
@@ -74,9 +77,15 @@ public static class DlqCommand
         {
             await using var broker = await BrokerClient.ConnectAsync(BrokerSettings.From(DevelopmentSettings.Load()), maxInFlight: 1, ct);
             await broker.DeclareExchangeAsync(ct);
-            var name = EventRouting.DeadLetterQueueOf(parse.GetRequiredValue(queue));
-            var result = await new DeadLetterQueues(broker).ReplayAsync(name, parse.GetValue(max), parse.GetValue(messageId),
-                (letter, routingKey) => output.WriteLineAsync($"  replayed {letter.MessageId ?? "(no message_id)"} -> {broker.Settings.Exchange} / {routingKey}"), ct);
+            var name = DeadLetterQueueNames.DeadLetterQueueOf(parse.GetRequiredValue(queue));
+            var result = await Open(broker).ReplayAsync(name, parse.GetValue(max), parse.GetValue(messageId), ct,
+                letter => output.WriteLineAsync($"  replayed {letter.MessageId ?? "(no message_id)"} -> {broker.Settings.Exchange} / {letter.RoutingKey}"));
+            if (result is null)
+            {
+                await error.WriteLineAsync($"Queue '{name}' does not exist on {broker.Settings}.");
+                return CommandFailures.Failed;
+            }
+
             await output.WriteLineAsync($"Replayed {result.Replayed} message(s) from {name}; {result.Remaining} left in it.");
             if (result.Skipped > 0)
             {
@@ -93,6 +102,9 @@ public static class DlqCommand
         }));
         return command;
     }
+
+    private static DeadLetterQueues Open(BrokerClient broker) =>
+        new(broker.Connection, broker.Settings.Exchange, broker.Settings.PublishTimeout);
 
     private static Option<string> QueueOption(bool required, string description) =>
         new("--queue", "-q") { Description = description, Required = required, HelpName = "queue" };

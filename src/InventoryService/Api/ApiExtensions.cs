@@ -38,7 +38,9 @@ public static class ApiExtensions
         // Three audiences, kept apart so authorization policies can be attached per group.
         inventory.MapGroup("").MapStockPublicApi().AllowAnonymous();
         inventory.MapGroup("").MapReservationsApi().RequireAuthorization(InventoryPolicies.User);
-        inventory.MapGroup("").MapStockAdminApi().RequireAuthorization(InventoryPolicies.Admin);
+        var admin = inventory.MapGroup("").RequireAuthorization(InventoryPolicies.Admin);
+        admin.MapStockAdminApi();
+        admin.MapGroup("/admin/dead-letters").MapDeadLettersApi().WithTags("Dead letters");
 
         endpoints.MapOpenApi().AllowAnonymous();
         endpoints.MapDefaultEndpoints();

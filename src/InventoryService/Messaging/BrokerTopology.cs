@@ -1,4 +1,4 @@
-using BookingSystem.Contracts;
+using BookingSystem.DeadLetters;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
@@ -10,15 +10,13 @@ namespace BookingSystem.InventoryService.Messaging;
 /// </summary>
 public sealed class BrokerTopology(IOptions<RabbitMqOptions> options)
 {
-    public static string DeadLetterQueueOf(string queue) => queue + Topology.DeadLetterSuffix;
-
     public async Task DeclareExchangeAsync(IChannel channel, CancellationToken ct) =>
         await channel.ExchangeDeclareAsync(options.Value.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
 
     public async Task DeclareConsumerQueueAsync(IChannel channel, string queue, string routingKey, CancellationToken ct)
     {
         var settings = options.Value;
-        var deadLetterQueue = DeadLetterQueueOf(queue);
+        var deadLetterQueue = DeadLetterQueueNames.DeadLetterQueueOf(queue);
         await DeclareExchangeAsync(channel, ct);
         await channel.ExchangeDeclareAsync(settings.DeadLetterExchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: ct);
         await channel.QueueDeclareAsync(deadLetterQueue, durable: true, exclusive: false, autoDelete: false,

@@ -1,4 +1,5 @@
 using BookingSystem.Contracts;
+using BookingSystem.DeadLetters;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -52,7 +53,7 @@ public sealed class DeadLetterPublisher(IConnection connection, RabbitMqOptions 
     {
         var channel = await ChannelAsync();
         using var timeout = new CancellationTokenSource(settings.PublishTimeout);
-        await channel.BasicPublishAsync(settings.DeadLetterExchange, BrokerTopology.DeadLetterQueueOf(queue), mandatory: true,
+        await channel.BasicPublishAsync(settings.DeadLetterExchange, DeadLetterQueueNames.DeadLetterQueueOf(queue), mandatory: true,
             PropertiesFor(delivery.BasicProperties, queue, delivery.RoutingKey, reason), delivery.Body, timeout.Token);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using BookingSystem.Contracts;
+using BookingSystem.DeadLetters;
 using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Validation;

@@ -1,3 +1,5 @@
+using BookingSystem.DeadLetters;
+
 namespace BookingSystem.InventoryService.Messaging;
 
 internal static partial class Log
@@ -64,4 +66,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "Database away while handling {MessageEventType} {MessageEventId} from {Queue} (attempt {Attempt}); holding it, next try in {Delay}")]
     public static partial void HeldForDatabase(ILogger logger, Exception exception, string messageEventType, string messageEventId, string queue, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "{Admin} replayed {Replayed} message(s) from {Queue}: {Skipped} skipped, {Remaining} left, failure {Failure}")]
+    public static partial void DeadLettersReplayed(ILogger logger, string admin, string queue, int replayed, int skipped, uint remaining, ReplayFailure failure);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Warning, Message = "Dead-letter request failed: RabbitMQ unavailable")]
+    public static partial void DeadLetterBrokerUnavailable(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using BookingSystem.DeadLetters;
 using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Observability;
 using Microsoft.EntityFrameworkCore;
@@ -54,7 +55,7 @@ public sealed class MessagingMonitor(
         await using var channel = await (await connection.GetAsync(ct)).CreateChannelAsync(cancellationToken: ct);
         foreach (var queue in consumers.Snapshot().Keys)
         {
-            var deadLetterQueue = BrokerTopology.DeadLetterQueueOf(queue);
+            var deadLetterQueue = DeadLetterQueueNames.DeadLetterQueueOf(queue);
             var declared = await channel.QueueDeclarePassiveAsync(deadLetterQueue, ct);
             metrics.DeadLetterDepth(deadLetterQueue, declared.MessageCount);
         }

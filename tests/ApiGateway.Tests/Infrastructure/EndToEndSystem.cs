@@ -14,7 +14,8 @@ public sealed class EndToEndCollection : ICollectionFixture<EndToEndSystem>
 
 /// <summary>
 /// The real programs as separate processes on free loopback ports: one InventoryService on its own throwaway
-/// PostgreSQL database (messaging off: these tests are about HTTP), and three gateways in front of it:
+/// PostgreSQL database and RabbitMQ virtual host (the admin dead-letter routes need a broker), and three gateways
+/// in front of it:
 /// <see cref="Gateway"/> (generous rate limit), <see cref="LimitedGateway"/> (3 requests a minute per client) and
 /// <see cref="OrphanGateway"/> (its only destination is a port nothing listens on). Tokens are signed with a key
 /// made for this run.
@@ -26,6 +27,7 @@ public sealed class EndToEndSystem : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly List<AppProcess> _processes = [];
     private TestDatabase? _database;
+    private TestVirtualHost? _virtualHost;
 
     public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -51,13 +53,19 @@ public sealed class EndToEndSystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("gateway_e2e");
-        Service = Track(AppProcess.Start("inventory", "BookingSystem.InventoryService", new Dictionary<string, string>
+        _virtualHost = await TestVirtualHost.CreateAsync("gateway-e2e");
+        var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__Inventory"] = _database.ConnectionString,
             ["Jwt__SigningKey"] = Jwt.SigningKey!,
-            ["RabbitMq__Enabled"] = "false",
             ["Seed__Enabled"] = "false",
-        }, TestEnvironment.FreePort()));
+        };
+        foreach (var (key, value) in TestEnvironment.RabbitMqSettings(_virtualHost.Name))
+        {
+            settings[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+        }
+
+        Service = Track(AppProcess.Start("inventory", "BookingSystem.InventoryService", settings, TestEnvironment.FreePort()));
         OrphanGateway = Track(StartGateway("orphan gateway", $"http://127.0.0.1:{TestEnvironment.FreePort()}/", new()
         {
             ["ReverseProxy__Clusters__inventory__HealthCheck__Active__Interval"] = "00:00:01",
@@ -93,6 +101,11 @@ public sealed class EndToEndSystem : IAsyncLifetime
         if (_database is not null)
         {
             await _database.DisposeAsync();
+        }
+
+        if (_virtualHost is not null)
+        {
+            await _virtualHost.DisposeAsync();
         }
     }
 

@@ -1,4 +1,5 @@
 using BookingSystem.ApiGateway.Tests.Infrastructure;
+using BookingSystem.Contracts;
 
 namespace BookingSystem.ApiGateway.Tests.Routing;
 
@@ -14,6 +15,9 @@ public enum InventoryRoute
     CreateItem,
     AdjustStock,
     ListAdjustments,
+    ListDeadLetters,
+    CountDeadLetters,
+    ReplayDeadLetters,
 }
 
 public enum Access
@@ -45,6 +49,12 @@ public static class InventoryRoutes
             Ready(HttpMethod.Post, "/api/inventory/adjustments", new { itemId = system.SharedItemId, delta = 1, reasonCode = "Restock" })),
         [InventoryRoute.ListAdjustments] = new(Access.Admin, 200, system =>
             Ready(HttpMethod.Get, $"/api/inventory/adjustments?itemId={system.SharedItemId}&limit=5")),
+        [InventoryRoute.ListDeadLetters] = new(Access.Admin, 200, _ =>
+            Ready(HttpMethod.Get, $"/api/inventory/admin/dead-letters?queue={Topology.BookingCreatedQueue}&pageSize=5")),
+        [InventoryRoute.CountDeadLetters] = new(Access.Admin, 200, _ => Ready(HttpMethod.Get, "/api/inventory/admin/dead-letters/queues")),
+        // The matrix's DLQ is empty: an admin's replay succeeds with nothing to move.
+        [InventoryRoute.ReplayDeadLetters] = new(Access.Admin, 200, _ =>
+            Ready(HttpMethod.Post, "/api/inventory/admin/dead-letters/replay", new { queue = Topology.PaymentFailedQueue })),
     };
 
     /// <summary>What the gateway (and the service behind it) answers for a route and a credential.</summary>

@@ -71,6 +71,8 @@ public sealed class RouteAuthorizationTests(EndToEndSystem system)
         { "DELETE", "/api/inventory/ROOM-101", Credential.Admin, 403 },
         { "PUT", "/api/inventory/items", Credential.Admin, 403 },
         { "GET", "/api/inventory/items/extra/segments", Credential.Admin, 403 },
+        { "GET", "/api/inventory/admin/dead-letters/replay", Credential.Admin, 403 },
+        { "DELETE", "/api/inventory/admin/dead-letters", Credential.Admin, 403 },
         { "GET", "/openapi/v1.json", Credential.None, 401 },
         { "GET", "/health/ready", Credential.Admin, 403 },
     };

@@ -20,6 +20,8 @@ public sealed class ServiceDefenceInDepthTests(EndToEndSystem system)
         { InventoryRoute.CreateItem, Credential.User, 403 },
         { InventoryRoute.AdjustStock, Credential.User, 403 },
         { InventoryRoute.ListAdjustments, Credential.User, 403 },
+        { InventoryRoute.ListDeadLetters, Credential.None, 401 },
+        { InventoryRoute.ReplayDeadLetters, Credential.User, 403 },
         { InventoryRoute.CreateItem, Credential.Admin, 201 },
         { InventoryRoute.Reserve, Credential.User, 201 },
         { InventoryRoute.ListItems, Credential.None, 200 },

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BookingSystem.Cli.Messaging;
 using BookingSystem.Cli.Tests.Infrastructure;
 using BookingSystem.Contracts;
+using BookingSystem.DeadLetters;
 using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
 

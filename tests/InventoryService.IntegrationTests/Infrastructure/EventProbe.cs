@@ -67,9 +67,33 @@ public sealed class EventProbe : IAsyncDisposable
         string routingKey, string eventType, object data, string? correlationId = null, string? eventId = null, string? traceParent = null)
     {
         eventId ??= NewId();
-        var envelope = new { eventId, eventType, correlationId = correlationId ?? "corr-" + eventId, causationId = (string?)null, occurredAt = DateTimeOffset.UtcNow, data };
-        await PublishRawAsync(routingKey, JsonSerializer.SerializeToUtf8Bytes(envelope, ContractJson.Options), eventId, traceParent);
+        await PublishRawAsync(routingKey, Envelope(eventType, data, eventId, correlationId), eventId, traceParent);
         return eventId;
+    }
+
+    /// <summary>The wire bytes of an envelope around <paramref name="data"/>, as the other services publish it.</summary>
+    public static byte[] Envelope(string eventType, object data, string eventId, string? correlationId = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new { eventId, eventType, correlationId = correlationId ?? "corr-" + eventId, causationId = (string?)null, occurredAt = DateTimeOffset.UtcNow, data },
+            ContractJson.Options);
+
+    /// <summary>Puts a message into a consumer queue's DLQ as the service puts one it rejects: with reason, source queue and routing key.</summary>
+    public async Task DeadLetterAsync(string queue, string routingKey, byte[] body, string messageId, string reason)
+    {
+        var properties = new BasicProperties
+        {
+            MessageId = messageId,
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            Headers = new Dictionary<string, object?>
+            {
+                [Topology.RejectReasonHeader] = reason,
+                [Topology.SourceQueueHeader] = queue,
+                [Topology.OriginalRoutingKeyHeader] = routingKey,
+            },
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _publisher.BasicPublishAsync(Topology.DeadLetterExchange, queue + Topology.DeadLetterSuffix, mandatory: true, properties, body, timeout.Token);
     }
 
     public async Task PublishRawAsync(string routingKey, byte[] body, string? messageId = null, string? traceParent = null)
@@ -86,8 +110,10 @@ public sealed class EventProbe : IAsyncDisposable
     }
 
     public Task<string> BookingCreatedAsync(string bookingId, string itemId, int quantity = 1, string? correlationId = null, string? eventId = null, int? holdMinutes = null) =>
-        PublishAsync(RoutingKeys.BookingCreated, EventTypes.BookingCreated,
-            new { bookingId, userId = "user-1", itemId, quantity, amount = 99.5m, currency = "EUR", holdMinutes }, correlationId, eventId);
+        PublishAsync(RoutingKeys.BookingCreated, EventTypes.BookingCreated, BookingCreatedData(bookingId, itemId, quantity, holdMinutes), correlationId, eventId);
+
+    public static object BookingCreatedData(string bookingId, string itemId, int quantity = 1, int? holdMinutes = null) =>
+        new { bookingId, userId = "user-1", itemId, quantity, amount = 99.5m, currency = "EUR", holdMinutes };
 
     public Task<string> PaymentAsync(string bookingId, bool succeeded, string? correlationId = null, string? eventId = null) =>
         succeeded

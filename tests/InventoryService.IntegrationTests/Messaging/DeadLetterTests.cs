@@ -1,7 +1,6 @@
 using System.Text;
 using BookingSystem.Contracts;
 using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
-using Npgsql;
 
 namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
 
@@ -74,24 +73,10 @@ public sealed class DeadLetterTests(MessagingEnvironment env) : IClassFixture<Me
     [Fact]
     public async Task A_message_whose_handling_always_fails_reaches_the_dlq_after_the_delivery_limit()
     {
-        // A real, permanent database failure for one booking: a trigger that refuses it.
-        await using (var connection = new NpgsqlConnection(env.Database.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("""
-                CREATE OR REPLACE FUNCTION refuse_poison() RETURNS trigger AS $$
-                BEGIN
-                    IF NEW.booking_id LIKE 'poison-%' THEN RAISE EXCEPTION 'poison booking %', NEW.booking_id; END IF;
-                    RETURN NEW;
-                END $$ LANGUAGE plpgsql;
-                DROP TRIGGER IF EXISTS refuse_poison ON reservations;
-                CREATE TRIGGER refuse_poison BEFORE INSERT ON reservations FOR EACH ROW EXECUTE FUNCTION refuse_poison();
-                """, connection);
-            await command.ExecuteNonQueryAsync();
-        }
+        await PoisonBookings.RefuseAsync(env.Database);
 
         var item = await env.Service.CreateItemAsync(total: 5, lowStockThreshold: 0);
-        var poison = "poison-" + EventProbe.NewId();
+        var poison = PoisonBookings.Prefix + EventProbe.NewId();
         var healthy = "bk-" + EventProbe.NewId();
         await Probe.BookingCreatedAsync(poison, item.ItemId);
         await Probe.BookingCreatedAsync(healthy, item.ItemId);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using BookingSystem.Contracts;
 
-namespace BookingSystem.Cli.Messaging;
+namespace BookingSystem.DeadLetters;
 
 /// <summary>
 /// Reads what a dead-lettered message says about itself. Two kinds reach a DLQ: rejected by the service
@@ -20,7 +20,7 @@ public static class DeadLetterHeaders
     /// <summary>Counted by quorum queues per delivery; meaningless once the message leaves the queue.</summary>
     public const string DeliveryCount = "x-delivery-count";
 
-    /// <summary>Set by <c>booking dlq replay</c> on what it republishes: the DLQ the message came from.</summary>
+    /// <summary>Set on what a replay (<c>booking dlq replay</c>, the admin API) republishes: the DLQ the message came from.</summary>
     public const string ReplayedFrom = "x-replayed-from";
 
     /// <summary>
@@ -41,13 +41,13 @@ public static class DeadLetterHeaders
             return recorded;
         }
 
-        return EventRouting.RoutingKeyOfQueue(SourceQueue(headers, deadLetterQueue));
+        return DeadLetterQueueNames.RoutingKeyOfQueue(SourceQueue(headers, deadLetterQueue));
     }
 
     public static string SourceQueue(IDictionary<string, object?>? headers, string deadLetterQueue) =>
         Text(headers, Topology.SourceQueueHeader)
         ?? (FirstDeath(headers) is { } death && death.TryGetValue("queue", out var queue) ? AsText(queue) : null)
-        ?? (deadLetterQueue.EndsWith(Topology.DeadLetterSuffix, StringComparison.Ordinal) ? deadLetterQueue[..^Topology.DeadLetterSuffix.Length] : deadLetterQueue);
+        ?? DeadLetterQueueNames.SourceQueueOf(deadLetterQueue);
 
     /// <summary><c>x-reject-reason</c>, else the broker's reason and count from <c>x-death</c> (e.g. "delivery_limit (broker, 1x)").</summary>
     public static string? Reason(IDictionary<string, object?>? headers)

@@ -1,9 +1,8 @@
 using System.Text;
-using BookingSystem.Cli.Messaging;
 using BookingSystem.Contracts;
 using RabbitMQ.Client;
 
-namespace BookingSystem.Cli.Tests.Messaging;
+namespace BookingSystem.DeadLetters.Tests;
 
 public sealed class DeadLetterHeadersTests
 {
@@ -36,7 +35,7 @@ public sealed class DeadLetterHeadersTests
     [InlineData("nodash", null)]
     public void Without_headers_the_routing_key_is_derived_from_the_source_queue(string queue, string? routingKey)
     {
-        Assert.Equal(routingKey, EventRouting.RoutingKeyOfQueue(queue));
+        Assert.Equal(routingKey, DeadLetterQueueNames.RoutingKeyOfQueue(queue));
     }
 
     [Fact]
