@@ -19,7 +19,7 @@ public static class ApiExtensions
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiReference();
         return builder;
     }
 
@@ -39,7 +39,7 @@ public static class ApiExtensions
         inventory.MapGroup("").MapReservationsApi().RequireAuthorization(InventoryPolicies.User);
         inventory.MapGroup("").MapStockAdminApi().RequireAuthorization(InventoryPolicies.Admin);
 
-        endpoints.MapOpenApi().AllowAnonymous();
+        endpoints.MapApiReference();
         endpoints.MapDefaultEndpoints();
         return endpoints;
     }
