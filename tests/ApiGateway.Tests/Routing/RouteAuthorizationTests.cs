@@ -71,7 +71,9 @@ public sealed class RouteAuthorizationTests(EndToEndSystem system)
         { "DELETE", "/api/inventory/ROOM-101", Credential.Admin, 403 },
         { "PUT", "/api/inventory/items", Credential.Admin, 403 },
         { "GET", "/api/inventory/items/extra/segments", Credential.Admin, 403 },
-        { "GET", "/openapi/v1.json", Credential.None, 401 },
+        { "POST", "/openapi/v1.json", Credential.None, 401 },
+        { "GET", "/openapi/v2.json", Credential.None, 401 },
+        { "POST", "/scalar/", Credential.Admin, 403 },
         { "GET", "/health/ready", Credential.Admin, 403 },
     };
 
