@@ -76,10 +76,10 @@ public sealed partial class ApiReferenceDevelopmentTests(DevelopmentEndToEndSyst
 
         output.WriteLine($"API reference screenshot: {path}");
         Assert.True(run.ExitCode == 0, $"chromium exited with {run.ExitCode}:{Environment.NewLine}{run.Log}");
-        Assert.True(File.Exists(path), $"chromium wrote no screenshot:{Environment.NewLine}{run.Log}");
-        // A blank 1280x1000 page compresses to a few KB; the rendered reference (sidebar, text, panels) to ~100 KB.
+        Assert.True(File.Exists(path), $"chromium wrote no {path}:{Environment.NewLine}{run.Log}");
+        // A 1280x1000 page with a line of text compresses to about 10 KB; the rendered reference to about 110 KB.
         var size = new FileInfo(path).Length;
-        Assert.True(size > 30_000, $"the screenshot is only {size} bytes: the page probably did not render");
+        Assert.True(size > 30_000, $"{path} is only {size} bytes: the page probably did not render");
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await File.ReadAllBytesAsync(path))[..4]);
     }
 
