@@ -20,7 +20,7 @@ public static class ApiExtensions
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiReference();
         return builder;
     }
 
@@ -42,7 +42,7 @@ public static class ApiExtensions
         admin.MapStockAdminApi();
         admin.MapGroup("/admin/dead-letters").MapDeadLettersApi().WithTags("Dead letters");
 
-        endpoints.MapOpenApi().AllowAnonymous();
+        endpoints.MapApiReference();
         endpoints.MapDefaultEndpoints();
         endpoints.MapMessagingHealth();
         return endpoints;

@@ -12,10 +12,12 @@ public static class ReservationsApi
     public static RouteGroupBuilder MapReservationsApi(this RouteGroupBuilder group)
     {
         group.MapPost("/reserve", Reserve).WithName("Reserve")
+            .WithSummary("Reserve stock for a booking: every line or none.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/release", Release).WithName("Release")
+        group.MapPost("/release", Release).WithName("Release").WithSummary("Release a booking's reservation.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/reservations/{bookingId}", GetReservation).WithName("GetReservation").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/reservations/{bookingId}", GetReservation).WithName("GetReservation")
+            .WithSummary("Read a reservation: your own, or any with the admin role.").ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

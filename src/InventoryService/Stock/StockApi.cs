@@ -17,17 +17,22 @@ public static class StockApi
     public static RouteGroupBuilder MapStockPublicApi(this RouteGroupBuilder group)
     {
         group.MapGet("/", ListItems).WithName("ListItems").WithSummary("List items with optional location and stock filters, paged.");
-        group.MapGet("/{itemId}", GetItem).WithName("GetItem").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/check-availability", CheckAvailability).WithName("CheckAvailability");
+        group.MapGet("/{itemId}", GetItem).WithName("GetItem").WithSummary("Read one item and its stock.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/check-availability", CheckAvailability).WithName("CheckAvailability")
+            .WithSummary("Check whether the requested quantities are available now.");
         return group;
     }
 
     public static RouteGroupBuilder MapStockAdminApi(this RouteGroupBuilder group)
     {
-        group.MapPost("/items", CreateItem).WithName("CreateItem").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/items", CreateItem).WithName("CreateItem").WithSummary("Create an item (admin).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/adjustments", AdjustStock).WithName("AdjustStock")
+            .WithSummary("Adjust an item's stock with a reason code (admin, audited).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/adjustments", ListAdjustments).WithName("ListAdjustments");
+        group.MapGet("/adjustments", ListAdjustments).WithName("ListAdjustments")
+            .WithSummary("Read the audit trail of stock adjustments, newest first (admin).");
         return group;
     }
 

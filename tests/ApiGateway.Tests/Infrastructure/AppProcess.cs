@@ -67,6 +67,7 @@ public sealed class AppProcess : IAsyncDisposable
             start.Environment.Remove(key);
         }
 
+        // Production unless the settings name another environment: the tests check what is deployed.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         if (port != 0)
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 using BookingSystem.Security;
+using Microsoft.Extensions.Hosting;
 
 namespace BookingSystem.ApiGateway.Tests.Infrastructure;
 
@@ -12,22 +13,46 @@ public sealed class EndToEndCollection : ICollectionFixture<EndToEndSystem>
     public const string Name = "end-to-end";
 }
 
+[CollectionDefinition(Name)]
+public sealed class DevelopmentEndToEndCollection : ICollectionFixture<DevelopmentEndToEndSystem>
+{
+    public const string Name = "end-to-end (Development)";
+}
+
+/// <summary>The same system with every process in the Development environment, as eng/run.sh starts them.</summary>
+public sealed class DevelopmentEndToEndSystem : EndToEndSystem
+{
+    public DevelopmentEndToEndSystem()
+        : base(Environments.Development)
+    {
+    }
+}
+
 /// <summary>
 /// The real programs as separate processes on free loopback ports: one InventoryService on its own throwaway
 /// PostgreSQL database and RabbitMQ virtual host (the admin dead-letter routes need a broker), and three gateways
 /// in front of it:
 /// <see cref="Gateway"/> (generous rate limit), <see cref="LimitedGateway"/> (3 requests a minute per client) and
 /// <see cref="OrphanGateway"/> (its only destination is a port nothing listens on). Tokens are signed with a key
-/// made for this run.
+/// made for this run. The processes run in the Production environment unless a subclass names another.
 /// </summary>
-public sealed class EndToEndSystem : IAsyncLifetime
+public class EndToEndSystem : IAsyncLifetime
 {
     public const string UserSubject = "e2e-user";
     public const string AdminSubject = "e2e-admin";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly List<AppProcess> _processes = [];
+    private readonly string _environment;
     private TestDatabase? _database;
     private TestVirtualHost? _virtualHost;
+
+    public EndToEndSystem()
+        : this(Environments.Production)
+    {
+    }
+
+    /// <summary>xunit builds a fixture through its only public constructor; other environments come from subclasses.</summary>
+    protected EndToEndSystem(string environment) => _environment = environment;
 
     public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -56,6 +81,7 @@ public sealed class EndToEndSystem : IAsyncLifetime
         _virtualHost = await TestVirtualHost.CreateAsync("gateway-e2e");
         var settings = new Dictionary<string, string>
         {
+            ["ASPNETCORE_ENVIRONMENT"] = _environment,
             ["ConnectionStrings__Inventory"] = _database.ConnectionString,
             ["Jwt__SigningKey"] = Jwt.SigningKey!,
             ["Seed__Enabled"] = "false",
@@ -168,6 +194,7 @@ public sealed class EndToEndSystem : IAsyncLifetime
 
     private AppProcess StartGateway(string name, string destination, Dictionary<string, string> settings)
     {
+        settings["ASPNETCORE_ENVIRONMENT"] = _environment;
         settings["Jwt__SigningKey"] = Jwt.SigningKey!;
         settings["ReverseProxy__Clusters__inventory__Destinations__primary__Address"] = destination;
         return AppProcess.Start(name, "BookingSystem.ApiGateway", settings, TestEnvironment.FreePort());

@@ -73,7 +73,9 @@ public sealed class RouteAuthorizationTests(EndToEndSystem system)
         { "GET", "/api/inventory/items/extra/segments", Credential.Admin, 403 },
         { "GET", "/api/inventory/admin/dead-letters/replay", Credential.Admin, 403 },
         { "DELETE", "/api/inventory/admin/dead-letters", Credential.Admin, 403 },
-        { "GET", "/openapi/v1.json", Credential.None, 401 },
+        { "POST", "/openapi/v1.json", Credential.None, 401 },
+        { "GET", "/openapi/v2.json", Credential.None, 401 },
+        { "POST", "/scalar/", Credential.Admin, 403 },
         { "GET", "/health/ready", Credential.Admin, 403 },
     };
 
