@@ -25,7 +25,9 @@ public sealed class ApiReferenceProductionTests(EndToEndSystem system)
                 && security.EnumerateArray().Any(requirement => requirement.TryGetProperty("Bearer", out _)))
             .Select(operation => operation.GetProperty("operationId").GetString())
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["AdjustStock", "CreateItem", "GetReservation", "ListAdjustments", "Release", "Reserve"], protectedOperations);
+        Assert.Equal(
+            ["AdjustStock", "CountDeadLetters", "CreateItem", "GetReservation", "ListAdjustments", "ListDeadLetters", "Release", "ReplayDeadLetters", "Reserve"],
+            protectedOperations);
         Assert.Equal("/", Assert.Single(document.GetProperty("servers").EnumerateArray()).GetProperty("url").GetString());
     }
 

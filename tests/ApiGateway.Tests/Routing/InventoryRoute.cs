@@ -39,10 +39,11 @@ public static class InventoryRoutes
             Ready(HttpMethod.Post, "/api/inventory/check-availability", new { itemId = system.SharedItemId, quantity = 1 })),
         [InventoryRoute.Reserve] = new(Access.User, 201, system =>
             Ready(HttpMethod.Post, "/api/inventory/reserve", new { bookingId = UniqueId("reserve"), itemId = system.SharedItemId, quantity = 1 })),
+        // The user's own reservation; an admin names whose it is (owner), which a user's request does without effect.
         [InventoryRoute.Release] = new(Access.User, 200, async system =>
-            (HttpMethod.Post, "/api/inventory/release", new { bookingId = await system.ReserveAsync("release") })),
+            (HttpMethod.Post, "/api/inventory/release", new { bookingId = await system.ReserveAsync("release"), owner = EndToEndSystem.UserSubject })),
         [InventoryRoute.GetReservation] = new(Access.User, 200, async system =>
-            (HttpMethod.Get, $"/api/inventory/reservations/{await system.ReserveAsync("read")}", null)),
+            (HttpMethod.Get, $"/api/inventory/reservations/{await system.ReserveAsync("read")}?owner={EndToEndSystem.UserSubject}", null)),
         [InventoryRoute.CreateItem] = new(Access.Admin, 201, _ =>
             Ready(HttpMethod.Post, "/api/inventory/items", new { itemId = UniqueId("ITEM"), name = "Created through the gateway", total = 3 })),
         [InventoryRoute.AdjustStock] = new(Access.Admin, 201, system =>
