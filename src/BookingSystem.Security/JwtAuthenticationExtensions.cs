@@ -10,11 +10,13 @@ public static class JwtAuthenticationExtensions
 {
     /// <summary>
     /// JWT bearer authentication from the <c>Jwt</c> section: a symmetric development key, or an OIDC authority.
-    /// A configuration that could validate no token stops the process here, before it touches anything else.
+    /// A configuration that could validate no token, or outside Development one with the public development key,
+    /// stops the process here, before it touches anything else.
     /// </summary>
     public static IHostApplicationBuilder AddBookingJwtAuthentication(this IHostApplicationBuilder builder)
     {
-        (builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions()).EnsureValid();
+        (builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions())
+            .EnsureValid(development: builder.Environment.IsDevelopment());
         builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

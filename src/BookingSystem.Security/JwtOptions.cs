@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace BookingSystem.Security;
@@ -41,6 +42,18 @@ public sealed class JwtOptions : IValidatableObject
 
     public bool UsesAuthority => !string.IsNullOrWhiteSpace(Authority);
 
+    /// <summary>
+    /// SHA-256 (hex) of the development signing key in the repository's <c>.env</c>: public, so it must never
+    /// protect anything real. Change it together with <c>JWT_SIGNING_KEY</c> in <c>.env</c> (a test starts both
+    /// programs in Production with that key and expects them to refuse).
+    /// </summary>
+    public const string DevelopmentKeyFingerprint = "65fd98c00aae584b1ac1257ccc135b22e9db32d7d150fff4ad221162757718a3";
+
+    /// <summary>The configured key is the public one from <c>.env</c>.</summary>
+    public bool UsesDevelopmentKey =>
+        !UsesAuthority && !string.IsNullOrEmpty(SigningKey)
+        && Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SigningKey))) == DevelopmentKeyFingerprint;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (UsesAuthority)
@@ -64,11 +77,22 @@ public sealed class JwtOptions : IValidatableObject
         }
     }
 
-    /// <summary>Throws with every problem named, for callers that must stop before doing anything else.</summary>
-    public void EnsureValid()
+    /// <summary>
+    /// Throws with every problem named, for callers that must stop before doing anything else. Outside Development
+    /// (<paramref name="development"/> false) the public development key is one of the problems.
+    /// </summary>
+    public void EnsureValid(bool development = true)
     {
         var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
+        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        if (!development && UsesDevelopmentKey)
+        {
+            results.Add(new ValidationResult(
+                "Jwt:SigningKey is the public development key from the repository's .env; outside Development set a secret " +
+                "of your own (environment Jwt__SigningKey, or JWT_SIGNING_KEY for docker compose) or use Jwt:Authority."));
+        }
+
+        if (results.Count > 0)
         {
             throw new InvalidOperationException("Invalid JWT configuration: " + string.Join(" ", results.Select(r => r.ErrorMessage)));
         }

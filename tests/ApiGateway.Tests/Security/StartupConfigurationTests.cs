@@ -3,7 +3,10 @@ using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 
 namespace BookingSystem.ApiGateway.Tests.Security;
 
-/// <summary>Neither program starts when it could validate no token: it stops at once and says what to set.</summary>
+/// <summary>
+/// Neither program starts when it could validate no token, or in Production with the public development key from
+/// .env: it stops at once and says what to set.
+/// </summary>
 public sealed class StartupConfigurationTests
 {
     public static TheoryData<string, string, string> Cases => new()
@@ -11,11 +14,13 @@ public sealed class StartupConfigurationTests
         { "BookingSystem.ApiGateway", "", "Jwt:SigningKey is not set and no Jwt:Authority is configured" },
         { "BookingSystem.ApiGateway", "too-short-key", "it must be at least 32 bytes (256 bits)" },
         { "BookingSystem.InventoryService", "", "Jwt:SigningKey is not set and no Jwt:Authority is configured" },
+        { "BookingSystem.ApiGateway", TestEnvironment.Get("JWT_SIGNING_KEY"), "Jwt:SigningKey is the public development key" },
+        { "BookingSystem.InventoryService", TestEnvironment.Get("JWT_SIGNING_KEY"), "Jwt:SigningKey is the public development key" },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task A_missing_or_short_signing_key_stops_the_program_with_a_clear_message(string program, string signingKey, string message)
+    public async Task A_missing_short_or_public_development_signing_key_stops_the_program_with_a_clear_message(string program, string signingKey, string message)
     {
         await using var app = AppProcess.Start(program, program, new Dictionary<string, string>
         {
