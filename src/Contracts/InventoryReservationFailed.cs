@@ -16,6 +16,15 @@ public static class ReservationFailureReasons
     /// <summary>Payment succeeded after the hold expired and the stock could not be taken again: refund.</summary>
     public const string HoldExpired = nameof(HoldExpired);
 
-    /// <summary>Payment succeeded after the reservation was released (cancelled): refund.</summary>
+    /// <summary>Payment succeeded after the reservation was released (cancelled, or an earlier payment failed) and the stock could not be taken again: refund.</summary>
     public const string Released = nameof(Released);
+
+    /// <summary>A new <c>BookingCreated</c> for a booking whose hold already expired: nothing was reserved.</summary>
+    public const string AlreadyExpired = nameof(AlreadyExpired);
+
+    /// <summary>A new <c>BookingCreated</c> for a booking already released: nothing was reserved.</summary>
+    public const string AlreadyReleased = nameof(AlreadyReleased);
+
+    /// <summary>A successful payment waited longer than the retention for its booking, which never came: refund.</summary>
+    public const string BookingNeverArrived = nameof(BookingNeverArrived);
 }

@@ -112,6 +112,8 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             outcome.Property(o => o.EventId).HasColumnName("event_id").HasMaxLength(KeyMaxLength);
             outcome.Property(o => o.CorrelationId).HasColumnName("correlation_id").HasMaxLength(KeyMaxLength);
             outcome.Property(o => o.ReceivedAt).HasColumnName("received_at");
+            // The sweeper's query: outcomes still waiting for their booking, oldest first.
+            outcome.HasIndex(o => o.ReceivedAt).HasFilter("applied_at IS NULL");
             outcome.Property(o => o.AppliedAt).HasColumnName("applied_at");
         });
 
@@ -143,6 +145,8 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             message.Property(m => m.Consumer).HasColumnName("consumer").HasMaxLength(KeyMaxLength * 2);
             message.Property(m => m.EventId).HasColumnName("event_id").HasMaxLength(KeyMaxLength);
             message.Property(m => m.ProcessedAt).HasColumnName("processed_at");
+            // The retention query: the oldest rows first.
+            message.HasIndex(m => m.ProcessedAt);
         });
     }
 }

@@ -5,7 +5,7 @@ namespace BookingSystem.InventoryService.Reservations;
 
 /// <summary>
 /// Every <see cref="ReservationOptions.SweepInterval"/> releases the holds past their deadline, a batch per
-/// transaction until none is left. Errors are logged and retried on the next tick; shutdown stops between batches.
+/// transaction until none is left, and forgets payment outcomes whose booking never came. Errors are logged and retried on the next tick; shutdown stops between batches.
 /// </summary>
 public sealed class ExpirySweeper(
     IServiceScopeFactory scopes,
@@ -25,20 +25,27 @@ public sealed class ExpirySweeper(
         }, e => Log.SweepFailed(logger, e), stoppingToken);
 
     /// <summary>Expires every due hold, one batch per transaction; returns how many expired.</summary>
+    /// <remarks>Payment outcomes that waited too long for their booking are forgotten in the same pass.</remarks>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
+        var total = await InBatchesAsync((reservations, batch, ct) => reservations.ExpireDueAsync(batch, ct), cancellationToken);
+        await InBatchesAsync((reservations, batch, ct) => reservations.ExpireWaitingPaymentsAsync(batch, ct), cancellationToken);
+        metrics.Swept(total);
+        return total;
+    }
+
+    private async Task<int> InBatchesAsync(Func<ReservationService, int, CancellationToken, Task<int>> batch, CancellationToken cancellationToken)
+    {
         var total = 0;
-        int expired;
+        int done;
         do
         {
             await using var scope = scopes.CreateAsyncScope();
-            var reservations = scope.ServiceProvider.GetRequiredService<ReservationService>();
-            expired = await reservations.ExpireDueAsync(options.Value.SweepBatchSize, cancellationToken);
-            total += expired;
+            done = await batch(scope.ServiceProvider.GetRequiredService<ReservationService>(), options.Value.SweepBatchSize, cancellationToken);
+            total += done;
         }
-        while (expired == options.Value.SweepBatchSize && !cancellationToken.IsCancellationRequested);
+        while (done == options.Value.SweepBatchSize && !cancellationToken.IsCancellationRequested);
 
-        metrics.Swept(total);
         return total;
     }
 }

@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Payment succeeded for booking {BookingId} whose reservation was already released; published a failure for a refund")]
     public static partial void PaymentAfterRelease(ILogger logger, string bookingId);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Payment outcome for booking {BookingId} changed from {EarlierResult} to {Result}; answered")]
+    public static partial void PaymentOutcomeReplaced(ILogger logger, string bookingId, PaymentResult earlierResult, PaymentResult result);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Payment outcome {Result} for booking {BookingId}, received {ReceivedAt}, waited too long for its booking; forgotten")]
+    public static partial void PaymentForgotten(ILogger logger, string bookingId, PaymentResult result, DateTimeOffset receivedAt);
 }

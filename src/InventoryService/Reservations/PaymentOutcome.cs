@@ -7,16 +7,17 @@ public enum PaymentResult
 }
 
 /// <summary>
-/// The first payment outcome seen for a booking. Remembered when it arrives before the booking (applied when the
-/// booking comes), and the reason a second or conflicting outcome is logged instead of applied.
+/// The payment outcome that counts for a booking: remembered when it arrives before the booking (applied when the
+/// booking comes, or expired after <see cref="ReservationOptions.PaymentRetention"/>), and replaced by a later,
+/// different outcome that was acted on (a successful retry after a failure, see ReservationService).
 /// </summary>
 public sealed class PaymentOutcome
 {
     public required string BookingId { get; init; }
 
-    public PaymentResult Result { get; init; }
+    public PaymentResult Result { get; set; }
 
-    public required string EventId { get; init; }
+    public required string EventId { get; set; }
 
     public required string CorrelationId { get; init; }
 

@@ -19,4 +19,11 @@ public sealed class ReservationOptions
 
     [Range(1, 10_000)]
     public int SweepBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// How long a payment outcome waits for its booking. After that the sweeper forgets it, and for a successful
+    /// payment publishes <c>InventoryReservationFailed</c> (<c>BookingNeverArrived</c>) so the payment side refunds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan PaymentRetention { get; set; } = TimeSpan.FromDays(1);
 }

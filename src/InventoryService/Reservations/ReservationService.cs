@@ -52,6 +52,16 @@ public sealed class ReservationService(
         var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.Key == key, ct);
         if (existing is not null)
         {
+            if (origin is not null && existing.Status is ReservationStatus.Expired or ReservationStatus.Released)
+            {
+                // A new BookingCreated for a booking that has ended: say that nothing is held (a repeat of an active
+                // one changes nothing and needs no answer: its InventoryReserved went out already).
+                var reason = existing.Status == ReservationStatus.Expired
+                    ? ReservationFailureReasons.AlreadyExpired
+                    : ReservationFailureReasons.AlreadyReleased;
+                outbox.ReservationFailed(key, reason, AsRequested(existing), command.CorrelationId, origin.EventId);
+            }
+
             return ReserveResult.Reserved(existing, created: false);
         }
 
@@ -121,8 +131,7 @@ public sealed class ReservationService(
             var earlier = await LockPaymentOutcomeAsync(bookingId, ct);
             if (earlier is not null)
             {
-                Log.PaymentOutcomeIgnored(logger, bookingId, result, earlier.Result, earlier.EventId);
-                return PaymentHandling.Ignored;
+                return await ApplyLaterPaymentAsync(earlier, result, now, origin, ct);
             }
 
             var payment = new PaymentOutcome
@@ -141,12 +150,12 @@ public sealed class ReservationService(
             switch (result, reservation.Status)
             {
                 case (PaymentResult.Succeeded, ReservationStatus.Expired):
-                    await RetakeAfterPaymentAsync(reservation, now, origin, ct);
+                    await RetakeAfterPaymentAsync(reservation, ReservationFailureReasons.HoldExpired, now, origin, ct);
                     return PaymentHandling.Applied;
                 case (PaymentResult.Succeeded, ReservationStatus.Released):
                     // Cancelled (or released) before the money came: nothing is held and nothing is taken again.
-                    outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.Released,
-                        reservation.Lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null)), reservation.CorrelationId, origin.EventId);
+                    outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.Released, AsRequested(reservation),
+                        reservation.CorrelationId, origin.EventId);
                     Log.PaymentAfterRelease(logger, bookingId);
                     return PaymentHandling.Applied;
             }
@@ -235,14 +244,15 @@ public sealed class ReservationService(
     }
 
     /// <summary>Payment arrived after the hold ended: take the stock again if it is there, else tell the booking side.</summary>
-    private async Task RetakeAfterPaymentAsync(Reservation reservation, DateTimeOffset now, MessageOrigin origin, CancellationToken ct)
+    private async Task RetakeAfterPaymentAsync(
+        Reservation reservation, string failureReason, DateTimeOffset now, MessageOrigin origin, CancellationToken ct)
     {
         var requested = reservation.Lines.Select(l => new RequestedLine(l.ItemId, l.Quantity)).ToList();
         var items = await LockItemsAsync(requested.Select(l => l.ItemId), ct);
         var lines = Availability.Evaluate(requested, items);
         if (lines.Any(l => !l.IsAvailable))
         {
-            outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.HoldExpired, lines, reservation.CorrelationId, origin.EventId);
+            outbox.ReservationFailed(reservation.Key, failureReason, lines, reservation.CorrelationId, origin.EventId);
             Log.RetakeFailed(logger, reservation.Key, reservation.Status);
             return;
         }
@@ -256,6 +266,94 @@ public sealed class ReservationService(
         outbox.Confirmed(reservation, origin.EventId);
         Log.Transitioned(logger, reservation.Key, from, reservation.Status);
     }
+
+    /// <summary>
+    /// A payment outcome for a booking that already had one. The same result again is a repeat: nothing happens. A
+    /// different one is answered with something the payment side can act on: success after a failure (a successful
+    /// retry) takes the released stock again if it is there (InventoryConfirmed) or asks for a refund
+    /// (<see cref="ReservationFailureReasons.Released"/>); a failure after a success leaves the confirmed booking as
+    /// it is and confirms it again, so the payment side knows the stock is sold and paid.
+    /// </summary>
+    private async Task<PaymentHandling> ApplyLaterPaymentAsync(
+        PaymentOutcome earlier, PaymentResult result, DateTimeOffset now, MessageOrigin origin, CancellationToken ct)
+    {
+        if (earlier.Result == result || (earlier.AppliedAt is null && result == PaymentResult.Failed))
+        {
+            Log.PaymentOutcomeIgnored(logger, earlier.BookingId, result, earlier.Result, earlier.EventId);
+            return PaymentHandling.Ignored;
+        }
+
+        if (earlier.AppliedAt is null)
+        {
+            // Both outcomes came before the booking: the success wins, since the money was taken.
+            Replace(earlier, result, origin);
+            return PaymentHandling.Remembered;
+        }
+
+        var reservation = await LockReservationAsync(earlier.BookingId, ct);
+        switch (result, reservation?.Status)
+        {
+            case (PaymentResult.Succeeded, ReservationStatus.Released) when reservation!.ReleaseReason == ReleaseReason.PaymentFailed:
+                await RetakeAfterPaymentAsync(reservation, ReservationFailureReasons.Released, now, origin, ct);
+                Replace(earlier, result, origin);
+                return PaymentHandling.Applied;
+            case (PaymentResult.Failed, ReservationStatus.Confirmed):
+                // The success stands (the stock is sold and paid); the answer tells the payment side so.
+                outbox.Confirmed(reservation!, origin.EventId);
+                Log.PaymentOutcomeIgnored(logger, earlier.BookingId, result, earlier.Result, earlier.EventId);
+                return PaymentHandling.Applied;
+            default:
+                Log.PaymentOutcomeIgnored(logger, earlier.BookingId, result, earlier.Result, earlier.EventId);
+                return PaymentHandling.Ignored;
+        }
+    }
+
+    private void Replace(PaymentOutcome earlier, PaymentResult result, MessageOrigin origin)
+    {
+        Log.PaymentOutcomeReplaced(logger, earlier.BookingId, earlier.Result, result);
+        earlier.Result = result;
+        earlier.EventId = origin.EventId;
+    }
+
+    /// <summary>
+    /// Forgets up to <paramref name="batchSize"/> payment outcomes that waited longer than
+    /// <see cref="ReservationOptions.PaymentRetention"/> for their booking; a successful one is answered with
+    /// <see cref="ReservationFailureReasons.BookingNeverArrived"/> so the payment side refunds. Returns how many.
+    /// </summary>
+    public Task<int> ExpireWaitingPaymentsAsync(int batchSize, CancellationToken cancellationToken) =>
+        InTransactionAsync(origin: null, 0, async ct =>
+        {
+            var cutoff = time.GetUtcNow() - options.Value.PaymentRetention;
+            var stale = await db.PaymentOutcomes
+                .FromSql($"""
+                    SELECT * FROM payment_outcomes
+                    WHERE applied_at IS NULL AND received_at <= {cutoff}
+                    ORDER BY received_at
+                    LIMIT {batchSize}
+                    FOR UPDATE SKIP LOCKED
+                    """)
+                .ToListAsync(ct);
+            foreach (var payment in stale)
+            {
+                using var scope = logger.BeginScope(new Dictionary<string, object>
+                {
+                    [LogProperties.CorrelationId] = payment.CorrelationId,
+                    [LogProperties.BookingId] = payment.BookingId,
+                });
+                if (payment.Result == PaymentResult.Succeeded)
+                {
+                    outbox.ReservationFailed(payment.BookingId, ReservationFailureReasons.BookingNeverArrived, [], payment.CorrelationId, payment.EventId);
+                }
+
+                Log.PaymentForgotten(logger, payment.BookingId, payment.Result, payment.ReceivedAt);
+                db.PaymentOutcomes.Remove(payment);
+            }
+
+            return stale.Count;
+        }, cancellationToken);
+
+    private static IEnumerable<LineAvailability> AsRequested(Reservation reservation) =>
+        reservation.Lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null));
 
     /// <summary>Moves a locked reservation to the action's target status, gives its stock back when it stops holding, and records the event.</summary>
     private void Apply(

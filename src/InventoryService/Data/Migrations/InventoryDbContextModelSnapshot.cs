@@ -40,6 +40,8 @@ namespace BookingSystem.InventoryService.Data.Migrations
 
                     b.HasKey("Consumer", "EventId");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("inbox_messages", (string)null);
                 });
 
@@ -154,6 +156,9 @@ namespace BookingSystem.InventoryService.Data.Migrations
                         .HasColumnName("result");
 
                     b.HasKey("BookingId");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasFilter("applied_at IS NULL");
 
                     b.ToTable("payment_outcomes", (string)null);
                 });
