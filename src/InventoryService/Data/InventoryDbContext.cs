@@ -136,6 +136,7 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             message.HasIndex(m => m.Id).HasDatabaseName("IX_outbox_messages_unsent").HasFilter("sent_at IS NULL");
             message.Property(m => m.Attempts).HasColumnName("attempts");
             message.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(1000);
+            message.Property(m => m.ClaimedUntil).HasColumnName("claimed_until");
         });
 
         modelBuilder.Entity<InboxMessage>(message =>

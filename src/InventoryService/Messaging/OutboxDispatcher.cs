@@ -11,8 +11,9 @@ using RabbitMQ.Client;
 namespace BookingSystem.InventoryService.Messaging;
 
 /// <summary>
-/// Publishes committed outbox rows with publisher confirms and marks them sent. Rows are claimed with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so several instances share the work without publishing a row twice at once.
+/// Publishes committed outbox rows with publisher confirms and marks them sent. Rows are claimed for a lease
+/// (<c>claimed_until</c>, taken with <c>FOR UPDATE SKIP LOCKED</c> in a short transaction), so several instances
+/// share the work without publishing a row twice at once and no row lock outlives the claim.
 /// A crash between publish and marking means a second publish of the same eventId: harmless, consumers dedupe.
 /// Woken after commits by <see cref="OutboxSignal"/>; polls as a safety net; backs off while the broker is down.
 /// </summary>
@@ -59,42 +60,59 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>Claims a batch of unsent rows, publishes them concurrently, and marks the confirmed ones sent.</summary>
+    /// <summary>
+    /// Claims a batch of unsent rows (one short transaction), publishes them concurrently with confirms outside
+    /// any transaction, and marks the confirmed ones sent set-wise (another short transaction). No row lock is held
+    /// across the broker round trip, so a hung publish pins nothing: its rows wait out the claim and go again.
+    /// </summary>
     private async Task<(int Claimed, int Published)> DispatchBatchAsync(IChannel channel, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);
-        var batch = await db.OutboxMessages
-            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT {outboxOptions.Value.BatchSize} FOR UPDATE SKIP LOCKED")
-            .ToListAsync(stoppingToken);
+        var batch = await ClaimAsync(db, stoppingToken);
         if (batch.Count == 0)
         {
             return (0, 0);
         }
 
         var results = await Task.WhenAll(batch.Select(message => PublishAsync(channel, message)));
-        var now = time.GetUtcNow();
-        for (var i = 0; i < batch.Count; i++)
+        var sent = batch.Where((_, i) => results[i] is null).Select(m => m.Id).ToArray();
+        // Marking is not cancelled by shutdown: what the broker confirmed must be recorded as sent.
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE outbox_messages SET sent_at = {time.GetUtcNow()}, attempts = attempts + 1, last_error = NULL, claimed_until = NULL
+            WHERE id = ANY({sent})
+            """, CancellationToken.None);
+        foreach (var (message, error) in batch.Zip(results).Where(r => r.Second is not null))
         {
-            batch[i].Attempts++;
-            if (results[i] is null)
-            {
-                batch[i].SentAt = now;
-                batch[i].LastError = null;
-            }
-            else
-            {
-                batch[i].LastError = results[i]!.Length > 1_000 ? results[i]![..1_000] : results[i];
-            }
+            var lastError = error!.Length > 1_000 ? error[..1_000] : error;
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE outbox_messages SET attempts = attempts + 1, last_error = {lastError}, claimed_until = NULL WHERE id = {message.Id}",
+                CancellationToken.None);
         }
 
-        // Marking is not cancelled by shutdown: what the broker confirmed must be recorded as sent.
-        await db.SaveChangesAsync(CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
-        var published = results.Count(r => r is null);
-        Log.Dispatched(logger, published);
-        return (batch.Count, published);
+        Log.Dispatched(logger, sent.Length);
+        return (batch.Count, sent.Length);
+    }
+
+    /// <summary>Takes up to a batch of unsent rows nobody holds a live claim on, in id order, and claims them.</summary>
+    private async Task<List<OutboxMessage>> ClaimAsync(InventoryDbContext db, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var until = now + outboxOptions.Value.ClaimLease;
+        var claimed = await db.OutboxMessages
+            .FromSql($"""
+                UPDATE outbox_messages SET claimed_until = {until}
+                WHERE id IN (
+                    SELECT id FROM outbox_messages
+                    WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= {now})
+                    ORDER BY id
+                    LIMIT {outboxOptions.Value.BatchSize}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING *
+                """)
+            .AsNoTracking()
+            .ToListAsync(ct);
+        return claimed.OrderBy(m => m.Id).ToList(); // RETURNING keeps no order; publishes go out oldest first
     }
 
     /// <summary>

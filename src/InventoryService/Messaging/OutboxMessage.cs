@@ -30,4 +30,10 @@ public sealed class OutboxMessage
     public int Attempts { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// A dispatcher's claim (a lease, not a row lock): until then no other dispatcher takes the row. A dispatcher
+    /// that dies or hangs mid-publish only delays the row by the lease.
+    /// </summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
 }

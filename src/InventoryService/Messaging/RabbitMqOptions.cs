@@ -71,6 +71,13 @@ public sealed class OutboxOptions
     [Range(1, 5_000)]
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// How long a dispatcher's claim on a batch lasts: longer than a publish may take (the publish timeout), so a
+    /// live dispatcher never loses its rows; a dead or hung one delays them by this much.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Safety-net polling when no commit woke the dispatcher.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

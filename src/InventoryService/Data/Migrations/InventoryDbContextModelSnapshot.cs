@@ -63,6 +63,10 @@ namespace BookingSystem.InventoryService.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("causation_id");
 
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
                     b.Property<string>("CorrelationId")
                         .IsRequired()
                         .HasMaxLength(64)
