@@ -193,18 +193,18 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     private async Task<(PhaseResult Result, IReadOnlyList<CheckResult> Checks, DatabaseSettings Database)> RunServiceAsync(
         Scenario scenario, BenchDatabase database, BrokerSettings broker, BrokerClient publisher, string bookingPrefix, CancellationToken ct)
     {
-        var port = FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var environment = ServiceEnvironment(scenario, database, broker, baseAddress);
+        // Short, in the temp directory: a Unix socket path is limited to about 100 bytes.
+        var socket = Path.Combine(Path.GetTempPath(), $"booking-bench-{database.Name}.sock");
+        var environment = ServiceEnvironment(scenario, database, broker);
         var log = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.service.log");
-        ServiceProcess Launch() => ServiceProcess.Start(options.ServiceDll, environment, baseAddress, log);
+        ServiceProcess Launch() => ServiceProcess.Start(options.ServiceDll, environment, socket, log);
 
         var handler = new ServiceHandler(Launch(), Launch);
         try
         {
             await handler.Current.WaitReadyAsync(ReadyTimeout, ct);
             var databaseSettings = await database.SettingsAsync(ct);
-            await output.WriteLineAsync($"  service pid {handler.Current.Id} on {baseAddress} (log {log}); database {database.Name}: " +
+            await output.WriteLineAsync($"  service pid {handler.Current.Id} on {ServiceProcess.UrlOf(socket)} (log {log}); database {database.Name}: " +
                 $"fsync={databaseSettings.Fsync}, synchronous_commit={databaseSettings.SynchronousCommit}, full_page_writes={databaseSettings.FullPageWrites}");
             await database.SeedItemsAsync(ServiceItemPrefix, scenario.Items, Stock(scenario), ct);
             var result = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher, handler, time),
@@ -264,12 +264,11 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             await database.ReservationsAsync(bookingPrefix, ct));
     }
 
-    private Dictionary<string, string> ServiceEnvironment(Scenario scenario, BenchDatabase database, BrokerSettings broker, Uri baseAddress)
+    private Dictionary<string, string> ServiceEnvironment(Scenario scenario, BenchDatabase database, BrokerSettings broker)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
             ["ConnectionStrings__Inventory"] = database.ConnectionString,
             ["RabbitMq__Host"] = broker.Host,
             ["RabbitMq__Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
@@ -303,18 +302,4 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         LoadMode.Drain => string.Create(CultureInfo.InvariantCulture, $"queued while the consumer is stopped, then drained ({scenario.Window} confirms in flight)"),
         _ => string.Create(CultureInfo.InvariantCulture, $"as fast as a window of {scenario.Window} bookings in flight allows"),
     };
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }

@@ -1,34 +1,60 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 
 namespace BookingSystem.Cli.Bench;
 
 /// <summary>
 /// One InventoryService process (<c>dotnet &lt;dll&gt;</c>) with the bench's settings and nothing inherited that
-/// configures it, its console output appended to a log file, its working set sampled four times a second.
+/// configures it, its console output appended to a log file, its working set sampled four times a second. It serves
+/// HTTP (only its health endpoints are used) on a Unix socket: no TCP port to pick, none to race other programs for.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     public static readonly TimeSpan SamplingInterval = TimeSpan.FromMilliseconds(250);
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
 
-    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly HttpClient _probe;
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logGate = new();
     private readonly Timer _sampler;
     private long _peakSampled;
 
-    private ServiceProcess(Process process, StreamWriter log, Uri baseAddress)
+    private ServiceProcess(Process process, StreamWriter log, string socketPath)
     {
         _process = process;
         _log = log;
-        BaseAddress = baseAddress;
+        SocketPath = socketPath;
+        _probe = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        })
+        {
+            BaseAddress = new Uri("http://localhost/"),
+            Timeout = TimeSpan.FromSeconds(2),
+        };
         _sampler = new Timer(_ => Sample(), null, TimeSpan.Zero, SamplingInterval);
     }
 
-    public Uri BaseAddress { get; }
+    public string SocketPath { get; }
+
+    /// <summary>What <c>ASPNETCORE_URLS</c> must say for the service to listen on <paramref name="socketPath"/>.</summary>
+    public static string UrlOf(string socketPath) => "http://unix:" + socketPath;
 
     public int Id => _process.Id;
 
@@ -49,8 +75,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>User plus system CPU time so far (a stopped process keeps its last reading).</summary>
     public TimeSpan CpuTime { get; private set; }
 
-    /// <param name="settings">The environment of the process: configuration keys (<c>RabbitMq__Host</c>, ...) and <c>ASPNETCORE_URLS</c>.</param>
-    public static ServiceProcess Start(string dll, IReadOnlyDictionary<string, string> settings, Uri baseAddress, string logPath)
+    /// <param name="settings">The environment of the process: configuration keys (<c>RabbitMq__Host</c>, ...); <c>ASPNETCORE_URLS</c> is set here.</param>
+    /// <param name="socketPath">Where it listens; a stale socket file of an earlier process is removed first.</param>
+    public static ServiceProcess Start(string dll, IReadOnlyDictionary<string, string> settings, string socketPath, string logPath)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -72,10 +99,13 @@ public sealed class ServiceProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        start.Environment["ASPNETCORE_URLS"] = UrlOf(socketPath);
+        File.Delete(socketPath);
+
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         var log = new StreamWriter(logPath, append: true) { AutoFlush = false };
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var service = new ServiceProcess(process, log, baseAddress);
+        var service = new ServiceProcess(process, log, socketPath);
         process.OutputDataReceived += (_, e) => service.Append(e.Data);
         process.ErrorDataReceived += (_, e) => service.Append(e.Data);
         service.Append($"---- {DateTimeOffset.UtcNow:O} dotnet {dll}");
@@ -88,18 +118,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Polls <c>/health/ready</c> until it answers 200; throws if the process exits or time runs out.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
-        var ready = new Uri(BaseAddress, "/health/ready");
+        var ready = new Uri(_probe.BaseAddress!, "/health/ready");
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (HasExited)
             {
-                throw new BenchException($"The InventoryService exited with code {_process.ExitCode} before {ready} answered (see its log).");
+                throw new BenchException($"The InventoryService exited with code {_process.ExitCode} before /health/ready answered (see its log).");
             }
 
             try
             {
-                using var response = await Probe.GetAsync(ready, ct);
+                using var response = await _probe.GetAsync(ready, ct);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -107,7 +137,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                // Not listening yet (no socket file, or nobody behind it).
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -117,7 +147,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100, ct);
         }
 
-        throw new BenchException($"The InventoryService did not answer 200 on {ready} within {timeout.TotalSeconds:0} s (see its log).");
+        throw new BenchException($"The InventoryService did not answer 200 on {UrlOf(SocketPath)}/health/ready within {timeout.TotalSeconds:0} s (see its log).");
     }
 
     /// <summary>SIGTERM (the graceful stop: consumers drain, the outbox dispatcher finishes its batch), then SIGKILL after <see cref="StopGrace"/>.</summary>
@@ -161,6 +191,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _probe.Dispose();
+        File.Delete(SocketPath);
     }
 
     private static bool IsProgramSetting(string key) =>
