@@ -74,6 +74,7 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 
         var start = TimeSpan.Zero;
         var timedOut = false;
+        var sends = new List<Task>(bookings.Count);
         using var stopProgress = new CancellationTokenSource();
         var progress = Task.CompletedTask;
         try
@@ -86,7 +87,6 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 
             start = time.GetElapsedTime(origin);
             progress = ProgressAsync(target.Name, ledger, origin, stopProgress.Token);
-            var sends = new List<Task>(bookings.Count);
             for (var i = 0; i < bookings.Count; i++)
             {
                 var sentAt = scenario.Mode == LoadMode.Rate ? await WaitUntilDueAsync(origin, start, i, scenario.Rate!.Value, limit.Token) : (TimeSpan?)null;
@@ -119,6 +119,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 
         await stopProgress.CancelAsync();
         await progress;
+        // Sends never throw (failures are counted); after a time limit the cancelled ones end at once.
+        await Task.WhenAll(sends);
         Task[] sent;
         lock (payments)
         {
