@@ -110,7 +110,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
                 await Task.Delay(Poll, time, limit.Token);
             }
 
-            await Task.Delay(Settle, time, limit.Token);
+            // Not under the time limit: every outcome is in, this only listens for a second one.
+            await Task.Delay(Settle, time, ct);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
         {
