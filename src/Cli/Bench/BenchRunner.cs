@@ -159,6 +159,7 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 await database.SeedItemsAsync(CeilingItemPrefix, scenario.Items, Stock(scenario), ct);
                 dbCeiling = await WarmThenMeasureAsync(phase => new DbCeiling(phase, database.DataSource, options.DbConnections, options.DbBatch, time),
                     "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"), forCeiling: true, ct);
+                dbCeiling = await CheckCeilingAsync(database, dbCeiling, Prefix("dbc"), ct);
             }
 
             return (new ScenarioResult(scenario, service, brokerCeiling, dbCeiling, checks, null), databaseSettings);
@@ -249,6 +250,22 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
 
     /// <summary>Enough for every booking, warm-up included, to take all its units from one item.</summary>
     private int Stock(Scenario scenario) => (scenario.Bookings + options.Warmup) * scenario.QuantityMax;
+
+    /// <summary>
+    /// The DB ceiling's own writes must add up as the service's do (counters equal to the lines, one reservation per
+    /// hold), or it did less than the service and its figure means nothing: then it is marked failed.
+    /// </summary>
+    private static async Task<PhaseResult> CheckCeilingAsync(BenchDatabase database, PhaseResult ceiling, string bookingPrefix, CancellationToken ct)
+    {
+        if (!ceiling.Complete)
+        {
+            return ceiling;
+        }
+
+        var failed = Invariants.Evaluate(await database.ItemStatesAsync(CeilingItemPrefix, ct), ceiling.Outcomes, unsentOutbox: null,
+            await database.ReservationsAsync(bookingPrefix, ct)).FirstOrDefault(c => !c.Passed);
+        return failed is null ? ceiling : ceiling with { Failure = $"its writes do not add up: {failed.Name} ({failed.Detail})" };
+    }
 
     private static async Task<IReadOnlyList<CheckResult>> CheckAsync(BenchDatabase database, PhaseResult result, string bookingPrefix, CancellationToken ct)
     {

@@ -62,6 +62,15 @@ public sealed class InvariantsTests
         Assert.False(Invariants.Evaluate(Consistent, outcomes, 0, reservationRows: 4).Single(c => c.Name.StartsWith("one reservation row", StringComparison.Ordinal)).Passed);
     }
 
+    [Fact]
+    public void Without_an_outbox_count_the_outbox_is_not_checked()
+    {
+        var checks = Invariants.Evaluate(Consistent, Outcomes(reserved: 3), unsentOutbox: null, reservationRows: 3);
+
+        Assert.Equal(4, checks.Count);
+        Assert.DoesNotContain(checks, c => c.Name == "nothing left in the outbox");
+    }
+
     private static OutcomeSummary Outcomes(int reserved) =>
         new(new Dictionary<string, int> { [BenchLedger.Held] = reserved }, reserved, reserved, 0, 0, 0, 0, []);
 }
