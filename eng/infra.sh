@@ -4,6 +4,13 @@
 #   eng/infra.sh up      install the Debian packages if missing, start both (data in .local/),
 #                        create the users, database and vhost from .env; idempotent and fast
 #                        when already running
+#   eng/infra.sh up --durable   (or INFRA_DURABLE=1 eng/infra.sh up) the same, but PostgreSQL
+#                        starts crash-safe: fsync, synchronous_commit and full_page_writes on, as
+#                        a benchmark of durable commits needs (booking bench reports what it ran with).
+#                        The setting is written at each start, so it applies when this `up` starts
+#                        PostgreSQL; one that already runs is left alone, with a warning
+#                        (eng/infra.sh down && eng/infra.sh up --durable switches it). The next plain
+#                        `up` that starts it goes back to the fast, disposable settings.
 #   eng/infra.sh down    stop what this checkout started; the data stays in .local/
 #   eng/infra.sh status  show what runs where
 #   eng/infra.sh rabbitmqctl ARGS...  rabbitmqctl for this checkout's node
@@ -22,7 +29,7 @@ LOG_TAG=infra
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-    echo "usage: eng/infra.sh up|down|status|rabbitmqctl ARGS..." >&2
+    echo "usage: eng/infra.sh up [--durable]|down|status|rabbitmqctl ARGS..." >&2
     exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -37,6 +44,8 @@ for var in POSTGRES_PORT RABBITMQ_PORT RABBITMQ_MANAGEMENT_PORT; do
 done
 ((RABBITMQ_PORT + 20000 < 65536)) || die "RABBITMQ_PORT must be below 45536 (its Erlang distribution port is RABBITMQ_PORT+20000)"
 timeout_s="${INFRA_TIMEOUT:-60}"
+durable="${INFRA_DURABLE:-0}"
+[[ $durable =~ ^[01]$ ]] || die "INFRA_DURABLE must be 0 or 1, not '$durable'"
 local_dir="$repo_root/.local"
 
 # One `up`/`down` at a time per checkout (e.g. eng/test.sh and eng/run.sh started together).
@@ -140,11 +149,44 @@ port = $POSTGRES_PORT
 unix_socket_directories = '$sock'
 # Tests create many throwaway databases, each with its own connection pool.
 max_connections = 300
-# Disposable development/test data: trade crash safety for speed.
+EOF
+    if ((durable)); then
+        as_pg tee -a "$pg_data/booking-local.conf" >/dev/null <<'EOF'
+# eng/infra.sh up --durable: crash-safe commits, for benchmarks of what production would pay.
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+EOF
+    else
+        as_pg tee -a "$pg_data/booking-local.conf" >/dev/null <<'EOF'
+# Disposable development/test data: trade crash safety for speed (eng/infra.sh up --durable: crash-safe).
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
+    fi
+}
+
+# fsync of the server on 127.0.0.1:$POSTGRES_PORT as the .env user sees it ("on"/"off"), empty if it cannot be asked.
+pg_fsync() {
+    local psql="${pg_bin:+$pg_bin/}psql"
+    PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=5 "$psql" -X -q -A -t -w -h 127.0.0.1 -p "$POSTGRES_PORT" \
+        -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c 'SHOW fsync' 2>/dev/null || true
+}
+
+# After `up`: says when the server does not run with the durability asked for (it is not restarted for that).
+pg_check_durability() {
+    local fsync
+    fsync="$(pg_fsync)"
+    if ((durable)) && [[ $fsync != on ]]; then
+        if ((pg_adopted)); then
+            warn "--durable: the PostgreSQL on port $POSTGRES_PORT was not started by this checkout and runs with fsync=${fsync:-?}; it is left as it is"
+        else
+            warn "--durable: PostgreSQL was already running with fsync=${fsync:-?} and is left as it is; to switch: eng/infra.sh down && eng/infra.sh up --durable"
+        fi
+    elif ((!durable)) && [[ $fsync == on ]]; then
+        log "PostgreSQL runs durable (fsync=on), as started by an earlier 'up --durable'"
+    fi
 }
 
 pg_start() {
@@ -230,7 +272,7 @@ pg_up() {
 pg_status() {
     local pid
     if pid="$(pg_our_pid)"; then
-        echo "postgres: running on 127.0.0.1:$(pg_our_port) (pid $pid, data ${pg_data#"$repo_root"/}, socket $pg_sock_dir)"
+        echo "postgres: running on 127.0.0.1:$(pg_our_port) (pid $pid, data ${pg_data#"$repo_root"/}, socket $pg_sock_dir, fsync=$(pg_fsync))"
     elif port_listening "$POSTGRES_PORT"; then
         echo "postgres: port $POSTGRES_PORT is served by something not started by this checkout ($(port_owner "$POSTGRES_PORT"))"
     else
@@ -500,6 +542,7 @@ cmd_up() {
         curl
     find_pg_bin || die "PostgreSQL binaries not found under /usr/lib/postgresql (set PG_BINDIR)"
     pg_up
+    pg_check_durability
     rmq_up
     took="$(($(now_ms) - t0))"
     log "up in $((took / 1000)).$((took % 1000 / 100))s:" \
@@ -528,7 +571,15 @@ cmd_rabbitmqctl() {
 }
 
 case $1 in
-up) [[ $# -eq 1 ]] || usage; cmd_up ;;
+up)
+    [[ $# -le 2 ]] || usage
+    case ${2:-} in
+    "") ;;
+    --durable) durable=1 ;;
+    *) usage ;;
+    esac
+    cmd_up
+    ;;
 down) [[ $# -eq 1 ]] || usage; cmd_down ;;
 status) [[ $# -eq 1 ]] || usage; cmd_status ;;
 rabbitmqctl) cmd_rabbitmqctl "${@:2}" ;;

@@ -8,5 +8,6 @@ var root = new RootCommand("BookingSystem developer tools.")
     PublishCommand.Create(),
     SimulateCommand.Create(),
     DlqCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

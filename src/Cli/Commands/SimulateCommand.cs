@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using BookingSystem.Cli.Messaging;
 using BookingSystem.Cli.Messaging.Simulation;
+using static BookingSystem.Cli.Commands.OptionRules;
 
 namespace BookingSystem.Cli.Commands;
 
@@ -71,35 +71,5 @@ public static class SimulateCommand
             return report.Passed ? 0 : CommandFailures.Failed;
         }));
         return command;
-    }
-
-    private static Option<int> Ranged(Option<int> option, int min, int max)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < min || result.GetValueOrDefault<int>() > max)
-            {
-                result.AddError($"{option.Name} must be between {min} and {max}.");
-            }
-        });
-        return option;
-    }
-
-    private static Option<double> Rate(Option<double> option)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is < 0 or > 1 or double.NaN)
-            {
-                result.AddError($"{option.Name} must be between 0 and 1.");
-            }
-        });
-        return option;
-    }
-
-    private static T Invalid<T>(ArgumentResult result, string message)
-    {
-        result.AddError(message);
-        return default!;
     }
 }

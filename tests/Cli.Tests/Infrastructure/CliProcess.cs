@@ -15,7 +15,13 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
 /// </summary>
 public static class CliProcess
 {
-    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments)
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    public static Task<CliRun> RunAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments) =>
+        RunAsync(settings, DefaultTimeout, arguments);
+
+    /// <param name="timeout">How long the run may take before it is killed (and the test fails).</param>
+    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -44,21 +50,22 @@ public static class CliProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"booking {string.Join(' ', arguments)} did not exit within 30 s: {await output}{await error}");
+            throw new TimeoutException($"booking {string.Join(' ', arguments)} did not exit within {timeout.TotalSeconds:0} s: {await output}{await error}");
         }
 
         return new CliRun(process.ExitCode, await output, await error);
     }
 
-    private static string BuiltAssembly(string assemblyName) =>
+    /// <summary>The build of a project the test project references with <c>SystemUnderTest="true"</c>.</summary>
+    public static string BuiltAssembly(string assemblyName) =>
         typeof(CliProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .SingleOrDefault(a => a.Key == "SystemUnderTest:" + assemblyName)?.Value is { } path && File.Exists(path)
             ? path

@@ -30,7 +30,7 @@ public sealed record BookingVerdict(PlannedBooking Booking, string? Outcome, int
     /// reservation ends a booking; so does the answer to its payment (Confirmed, Released(PaymentFailed), or a
     /// refund request: ReservationFailed(HoldExpired/Released)); a release the payment did not cause (Expired,
     /// Cancelled, Manual) ends it only if no payment answer followed; a hold the simulation never pays for is final
-    /// as it stands. A second reservation outcome counts as a second outcome.
+    /// as it stands, one left to expire only once released. A second reservation outcome counts as a second outcome.
     /// </summary>
     public static BookingVerdict Judge(PlannedBooking booking, IReadOnlyList<ObservedEvent> events)
     {
@@ -80,7 +80,9 @@ public sealed record BookingVerdict(PlannedBooking Booking, string? Outcome, int
             {
                 PaymentPlan.Pay => outcome == Confirmed || outcome == ReservationFailed(ReservationFailureReasons.HoldExpired) || outcome == ReservationFailed(ReservationFailureReasons.Released),
                 PaymentPlan.FailPayment => outcome == Released(ReleaseReasons.PaymentFailed),
-                _ => outcome == NeverPaid,
+                PaymentPlan.NeverPay => outcome == NeverPaid,
+            // Only the expiry (a release, accepted above) ends a hold that is left to expire.
+            _ => false,
             };
 
     private static string Describe(IReadOnlyList<ObservedEvent> events) =>
@@ -151,7 +153,7 @@ public sealed class OutcomeLedger
             LastFinalOutcomeAt = at;
         }
 
-        if (observed.EventType != EventTypes.InventoryReserved || track.PaymentDecided || track.Booking.Payment == PaymentPlan.NeverPay)
+        if (observed.EventType != EventTypes.InventoryReserved || track.PaymentDecided || track.Booking.Payment is PaymentPlan.NeverPay or PaymentPlan.LetExpire)
         {
             return null;
         }

@@ -8,6 +8,9 @@ public enum PaymentPlan
     Pay,
     FailPayment,
     NeverPay,
+
+    /// <summary>Never pays, and the hold is short enough to expire during the run: final once released as Expired.</summary>
+    LetExpire,
 }
 
 public sealed record PlannedBooking(string BookingId, IReadOnlyList<BookingLine> Lines, PaymentPlan Payment)
@@ -43,25 +46,44 @@ public sealed record SimulationPlan(string RunId, IReadOnlyList<string> ItemIds,
         random.Shuffle(soldOut);
         var itemIds = inStock.Concat(soldOut).Take(options.Items).Select(i => i.ItemId).ToList();
 
+        return new SimulationPlan(runId, itemIds, PlanBookings(options, itemIds, random, $"sim-{runId}-"));
+    }
+
+    /// <summary>
+    /// <paramref name="options"/>.<c>Bookings</c> bookings over <paramref name="itemIds"/>, ids <paramref name="idPrefix"/> + a
+    /// zero-padded number: per booking 1..LinesMax distinct items (drawn without shuffling the whole list, so ten
+    /// thousand items cost no more than ten), 1..QuantityMax units each, and its payment fate.
+    /// </summary>
+    public static IReadOnlyList<PlannedBooking> PlanBookings(SimulationOptions options, IReadOnlyList<string> itemIds, Random random, string idPrefix)
+    {
         var bookings = new List<PlannedBooking>(options.Bookings);
         var width = Math.Max(4, options.Bookings.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        var chosen = new List<int>(options.LinesMax);
         for (var n = 1; n <= options.Bookings; n++)
         {
             var lineCount = random.Next(1, Math.Min(options.LinesMax, itemIds.Count) + 1);
-            var chosen = itemIds.ToArray();
-            random.Shuffle(chosen);
-            var lines = chosen.Take(lineCount)
-                .Select(item => new BookingLine(item, random.Next(1, options.QuantityMax + 1)))
+            chosen.Clear();
+            while (chosen.Count < lineCount)
+            {
+                var index = random.Next(itemIds.Count);
+                if (!chosen.Contains(index))
+                {
+                    chosen.Add(index);
+                }
+            }
+
+            var lines = chosen
+                .Select(index => new BookingLine(itemIds[index], random.Next(1, options.QuantityMax + 1)))
                 .OrderBy(l => l.ItemId, StringComparer.Ordinal)
                 .ToList();
             var roll = random.NextDouble();
             var payment = roll < options.NeverPayRate ? PaymentPlan.NeverPay
                 : roll < options.NeverPayRate + options.PaymentFailureRate ? PaymentPlan.FailPayment
                 : PaymentPlan.Pay;
-            bookings.Add(new PlannedBooking($"sim-{runId}-{n.ToString("D" + width, System.Globalization.CultureInfo.InvariantCulture)}", lines, payment));
+            bookings.Add(new PlannedBooking(idPrefix + n.ToString("D" + width, System.Globalization.CultureInfo.InvariantCulture), lines, payment));
         }
 
-        return new SimulationPlan(runId, itemIds, bookings);
+        return bookings;
     }
 
     public static string NewRunId() => Guid.NewGuid().ToString("N")[..8];

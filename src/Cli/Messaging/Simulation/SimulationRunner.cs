@@ -27,6 +27,8 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
 {
     public static readonly TimeSpan ObserverQueueExpiry = TimeSpan.FromMinutes(10);
 
+    private const string UserId = "simulator";
+
     /// <summary>How long one message may keep failing to publish (e.g. while the broker restarts) before it counts as failed.</summary>
     public static readonly TimeSpan PublishRetryBudget = TimeSpan.FromSeconds(60);
 
@@ -110,7 +112,7 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var progress = ReportProgressAsync(plan.Bookings.Count, stopProgress.Token);
 
-        await Task.WhenAll(plan.Bookings.Select(b => PublishAsync(BookingCreatedOf(b), () => Interlocked.Increment(ref _published), ct)));
+        await Task.WhenAll(plan.Bookings.Select(b => PublishAsync(BookingMessages.Created(b, UserId, options.HoldMinutes, time.GetUtcNow()), () => Interlocked.Increment(ref _published), ct)));
         var publishedAfter = time.GetElapsedTime(_started);
 
         var finished = await WaitForFinalOutcomesAsync(ct);
@@ -181,7 +183,7 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
             if (_ledger.Observe(observed, time.GetElapsedTime(_started)) is { } payment)
             {
                 // Each payment is its own awaited publish (collected and awaited at the end), not fire-and-forget.
-                _payments.Add(PublishAsync(PaymentOf(payment), () => CountPayment(payment.Succeeds), CancellationToken.None));
+                _payments.Add(PublishAsync(BookingMessages.Payment(payment, time.GetUtcNow()), () => CountPayment(payment.Succeeds), CancellationToken.None));
             }
         }
     }
@@ -301,22 +303,5 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
             $"payment failure {options.PaymentFailureRate:P0}, never pay {options.NeverPayRate:P0}, hold {options.HoldMinutes} min, {options.Concurrency} publishes in flight, timeout {options.Timeout.TotalSeconds:0} s"));
         output.WriteLine($"  API {apiAddress}  broker {brokerSettings}  observing inventory.# on {queue}");
         output.WriteLine("  items (available now): " + string.Join(", ", plan.ItemIds.Select(id => string.Create(CultureInfo.InvariantCulture, $"{id} ({before[id].Available})"))));
-    }
-
-    private OutgoingMessage BookingCreatedOf(PlannedBooking booking) =>
-        OutgoingMessage.ForEvent(RoutingKeys.BookingCreated, EventTypes.BookingCreated,
-            new BookingCreated(booking.BookingId, UserId: "simulator", Items: booking.Lines, Amount: 100m * booking.Units, Currency: "EUR", HoldMinutes: options.HoldMinutes),
-            booking.CorrelationId, Guid.CreateVersion7().ToString(), causationId: null, time.GetUtcNow());
-
-    private OutgoingMessage PaymentOf(PaymentToSend payment)
-    {
-        var booking = payment.Booking;
-        return payment.Succeeds
-            ? OutgoingMessage.ForEvent(RoutingKeys.PaymentSucceeded, EventTypes.PaymentSucceeded,
-                new PaymentSucceeded(booking.BookingId, $"pay-{booking.BookingId}", 100m * booking.Units, "EUR"),
-                booking.CorrelationId, Guid.CreateVersion7().ToString(), payment.CausationId, time.GetUtcNow())
-            : OutgoingMessage.ForEvent(RoutingKeys.PaymentFailed, EventTypes.PaymentFailed,
-                new PaymentFailed(booking.BookingId, $"pay-{booking.BookingId}", "card declined (simulated)"),
-                booking.CorrelationId, Guid.CreateVersion7().ToString(), payment.CausationId, time.GetUtcNow());
     }
 }

@@ -54,6 +54,21 @@ public sealed class OutcomeLedgerTests
     }
 
     [Fact]
+    public void A_hold_left_to_expire_asks_for_no_payment_and_is_final_only_once_released_as_expired()
+    {
+        var (ledger, booking) = LedgerWith(PaymentPlan.LetExpire);
+
+        var payment = ledger.Observe(Reserved(booking, "e1"), TimeSpan.Zero);
+        Assert.False(ledger.AllHaveFinalOutcome);
+        ledger.Observe(Event(EventTypes.InventoryReleased, booking, "e2", ReleaseReasons.Expired), TimeSpan.FromSeconds(4));
+
+        Assert.Null(payment);
+        Assert.True(ledger.AllHaveFinalOutcome);
+        var verdict = Assert.Single(ledger.Verdicts());
+        Assert.Equal(("Released (Expired)", null, false), (verdict.Outcome, verdict.Problem, verdict.HoldsStock));
+    }
+
+    [Fact]
     public void A_failed_reservation_is_final_and_asks_for_no_payment()
     {
         var (ledger, booking) = LedgerWith(PaymentPlan.Pay);

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using BookingSystem.Cli.Messaging;
+using BookingSystem.Cli.Messaging.Simulation;
+
+namespace BookingSystem.Cli.Bench;
+
+/// <summary>What <c>booking bench</c> was asked to do (validated by the command).</summary>
+public sealed record BenchOptions
+{
+    public required IReadOnlyList<Scenario> Scenarios { get; init; }
+
+    public required string ServiceDll { get; init; }
+
+    /// <summary>Logs of the service processes and, unless <see cref="JsonPath"/> says otherwise, the JSON.</summary>
+    public required string OutputDirectory { get; init; }
+
+    public required string Command { get; init; }
+
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(120);
+
+    public bool Ceilings { get; init; } = true;
+
+    public int DbConnections { get; init; } = 8;
+
+    public int DbBatch { get; init; } = 1;
+
+    public int EchoPrefetch { get; init; } = 1_000;
+
+    public int EchoConcurrency { get; init; } = 64;
+
+    /// <summary>Configuration for the service on top of the bench's (e.g. <c>RabbitMq__Prefetch=500</c>), to compare settings.</summary>
+    public IReadOnlyDictionary<string, string> ServiceSettings { get; init; } = new Dictionary<string, string>();
+
+    public string SynchronousCommit { get; init; } = "on";
+
+    public int Seed { get; init; } = 1;
+
+    public string? JsonPath { get; init; }
+
+    /// <summary>Where to append the run's section; null: nowhere.</summary>
+    public string? DocsPath { get; init; }
+
+    public string? Label { get; init; }
+
+    /// <summary>Bookings of the unmeasured phase before each measured one (not for a drain).</summary>
+    public int Warmup { get; init; } = 300;
+
+    /// <summary>Keep each scenario's database and virtual host (to look at them afterwards).</summary>
+    public bool Keep { get; init; }
+}
+
+/// <summary>
+/// Runs the scenarios one after another, each on a database and a virtual host of its own with one InventoryService
+/// process: seed the items with SQL, run the service phase, check the invariants once quiet, stop the service, then
+/// measure the two ceilings with the same load on the same database and broker. Writes the JSON, prints the table,
+/// appends the docs section. A scenario that fails is reported and the next one runs.
+/// </summary>
+public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settings, TextWriter output, TimeProvider time)
+{
+    public const string ServiceItemPrefix = "svc-";
+    public const string CeilingItemPrefix = "dbc-";
+
+    /// <summary>The mixed scenario's hold for the bookings left to expire, and how often the sweeper looks.</summary>
+    public static readonly TimeSpan ExpiringHold = TimeSpan.FromSeconds(3);
+
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(500);
+
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long the outbox may take to show every row sent once the last outcome is in.</summary>
+    public static readonly TimeSpan OutboxDrainTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly PhaseRunner _phases = new(output, time);
+
+    public async Task<BenchReport> RunAsync(CancellationToken ct)
+    {
+        var runId = SimulationPlan.NewRunId();
+        using var infrastructure = new BenchInfrastructure(settings);
+        Directory.CreateDirectory(options.OutputDirectory);
+        var rabbitMq = await infrastructure.RabbitMqVersionAsync(ct);
+        await output.WriteLineAsync($"bench run {runId}: {options.Scenarios.Count} scenario(s); service {options.ServiceDll}; logs in {options.OutputDirectory}");
+        await output.WriteLineAsync("  (numbers from a machine that is busy with anything else are smoke numbers only)");
+        var results = new List<ScenarioResult>();
+        DatabaseSettings? database = null;
+        foreach (var scenario in options.Scenarios)
+        {
+            var (result, settingsSeen) = await RunScenarioAsync(infrastructure, runId, scenario, ct);
+            results.Add(result);
+            database ??= settingsSeen;
+        }
+
+        var report = new BenchReport(options.Command, time.GetUtcNow(), options.Label, runId, MachineInfo.Current(database, rabbitMq),
+            new RunSettings(options.SynchronousCommit, options.DbConnections, options.DbBatch, options.EchoPrefetch, options.EchoConcurrency,
+                options.TimeLimit.TotalSeconds, options.ServiceSettings),
+            results);
+        var json = options.JsonPath ?? Path.Combine(options.OutputDirectory, "results.json");
+        await File.WriteAllTextAsync(json, report.ToJson(), CancellationToken.None);
+        report.WriteConsole(output);
+        await output.WriteLineAsync($"JSON: {json}");
+        if (options.DocsPath is { } docs)
+        {
+            await BenchDocs.AppendAsync(docs, report);
+            await output.WriteLineAsync($"Appended to {docs}");
+        }
+
+        return report;
+    }
+
+    /// <summary>The bookings of a phase. In the mixed scenario those that never pay are left to expire, except in the ceilings, which have no sweeper.</summary>
+    public static IReadOnlyList<PlannedBooking> Plan(Scenario scenario, IReadOnlyList<string> itemIds, string idPrefix, int seed, bool forCeiling)
+    {
+        var mix = new SimulationOptions
+        {
+            Bookings = scenario.Bookings,
+            Items = itemIds.Count,
+            LinesMax = scenario.LinesMax,
+            QuantityMax = scenario.QuantityMax,
+            PaymentFailureRate = scenario.HasPayments ? scenario.PaymentFailureRate : 0,
+            NeverPayRate = scenario.HasPayments ? scenario.ExpireRate : 1,
+        };
+        var bookings = SimulationPlan.PlanBookings(mix, itemIds, new Random(seed), idPrefix);
+        return scenario.HasPayments && !forCeiling
+            ? bookings.Select(b => b.Payment == PaymentPlan.NeverPay ? b with { Payment = PaymentPlan.LetExpire } : b).ToList()
+            : bookings;
+    }
+
+    private async Task<(ScenarioResult Result, DatabaseSettings? Database)> RunScenarioAsync(
+        BenchInfrastructure infrastructure, string runId, Scenario scenario, CancellationToken ct)
+    {
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"== {scenario.Name}: {scenario.Bookings:N0} bookings over {scenario.Items:N0} items, 1-{scenario.LinesMax} lines of 1-{scenario.QuantityMax} units, " +
+            $"{Describe(scenario)}{(scenario.HasPayments ? $", payment failures {scenario.PaymentFailureRate:P0}, expiries {scenario.ExpireRate:P0}" : "")}"));
+        var name = $"bench_{runId}_{scenario.Tag}";
+        string Prefix(string phase) => $"b{runId}-{scenario.Tag}-{phase}-";
+        BenchDatabase? database = null;
+        string? vhost = null;
+        DatabaseSettings? databaseSettings = null;
+        PhaseResult? service = null, brokerCeiling = null, dbCeiling = null;
+        IReadOnlyList<CheckResult> checks = [];
+        try
+        {
+            database = await infrastructure.CreateDatabaseAsync(name, options.SynchronousCommit, ct);
+            vhost = await infrastructure.CreateVirtualHostAsync(name.Replace('_', '-'), ct);
+            var broker = infrastructure.Broker with { VirtualHost = vhost };
+            await using var publisher = await BrokerClient.ConnectAsync(broker, 2 * scenario.Window, ct);
+
+            (service, checks, databaseSettings) = await RunServiceAsync(scenario, database, broker, publisher, Prefix("svc"), ct);
+            if (options.Ceilings)
+            {
+                await output.WriteLineAsync($"  broker ceiling: the same round trip through an echo consumer, no database (vhost {vhost})");
+                brokerCeiling = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher,
+                        new BrokerEcho(broker, options.EchoPrefetch, options.EchoConcurrency, time), time),
+                    "broker ceiling", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), Prefix("brk"), forCeiling: true, ct);
+
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  DB ceiling: the service's SQL per booking, {options.DbConnections} connections, {options.DbBatch} booking(s) per transaction, no broker"));
+                await database.SeedItemsAsync(CeilingItemPrefix, scenario.Items, Stock(scenario), ct);
+                dbCeiling = await WarmThenMeasureAsync(phase => new DbCeiling(phase, database.DataSource, options.DbConnections, options.DbBatch, time),
+                    "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"), forCeiling: true, ct);
+                dbCeiling = await CheckCeilingAsync(database, dbCeiling, Prefix("dbc"), ct);
+            }
+
+            return (new ScenarioResult(scenario, service, brokerCeiling, dbCeiling, checks, null), databaseSettings);
+        }
+        catch (Exception e) when (e is BenchException or BrokerException or Npgsql.NpgsqlException or HttpRequestException or IOException)
+        {
+            await output.WriteLineAsync($"  {scenario.Name} failed: {e.Message}");
+            return (new ScenarioResult(scenario, service, brokerCeiling, dbCeiling, checks, e.Message), databaseSettings);
+        }
+        finally
+        {
+            if (!options.Keep)
+            {
+                if (vhost is not null)
+                {
+                    await infrastructure.DeleteVirtualHostAsync(vhost);
+                }
+
+                if (database is not null)
+                {
+                    await database.DisposeAsync();
+                }
+            }
+            else if (database is not null)
+            {
+                await output.WriteLineAsync($"  kept database {database.Name} and virtual host {vhost}");
+            }
+        }
+    }
+
+    /// <summary>Starts the service (it migrates the database and declares its queues), seeds, runs the phase, checks once quiet, stops it.</summary>
+    private async Task<(PhaseResult Result, IReadOnlyList<CheckResult> Checks, DatabaseSettings Database)> RunServiceAsync(
+        Scenario scenario, BenchDatabase database, BrokerSettings broker, BrokerClient publisher, string bookingPrefix, CancellationToken ct)
+    {
+        // Short, in the temp directory: a Unix socket path is limited to about 100 bytes.
+        var socket = Path.Combine(Path.GetTempPath(), $"booking-bench-{database.Name}.sock");
+        var environment = ServiceEnvironment(scenario, database, broker);
+        var log = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.service.log");
+        ServiceProcess Launch() => ServiceProcess.Start(options.ServiceDll, environment, socket, log);
+
+        var handler = new ServiceHandler(Launch(), Launch);
+        try
+        {
+            await handler.Current.WaitReadyAsync(ReadyTimeout, ct);
+            var databaseSettings = await database.SettingsAsync(ct);
+            await output.WriteLineAsync($"  service pid {handler.Current.Id} on {ServiceProcess.UrlOf(socket)} (log {log}); database {database.Name}: " +
+                $"fsync={databaseSettings.Fsync}, synchronous_commit={databaseSettings.SynchronousCommit}, full_page_writes={databaseSettings.FullPageWrites}");
+            await database.SeedItemsAsync(ServiceItemPrefix, scenario.Items, Stock(scenario), ct);
+            var result = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher, handler, time),
+                "service", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), bookingPrefix, forCeiling: false, ct);
+            var checks = result.Complete
+                ? await CheckAsync(database, result, bookingPrefix, ct)
+                : Invariants.NotQuiescent(result.Failure ?? $"only {result.Completed} of {result.Bookings} bookings had an outcome");
+            return (result, checks, databaseSettings);
+        }
+        finally
+        {
+            await handler.Current.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A short phase first, not measured (the JIT, connection pools and caches of a fresh process would otherwise
+    /// land in the first second of the measurement and in its p99), then the measured phase on a fresh target.
+    /// A drain measures the cold start on purpose: no warm-up.
+    /// </summary>
+    private async Task<PhaseResult> WarmThenMeasureAsync(
+        Func<string, IBenchTarget> newTarget, string phase, Scenario scenario, IReadOnlyList<string> itemIds, string bookingPrefix, bool forCeiling,
+        CancellationToken ct)
+    {
+        if (options.Warmup > 0 && scenario.Mode != LoadMode.Drain)
+        {
+            // As fast as the window allows, and nothing left to expire: the warm-up must be over quickly.
+            var warm = scenario with { Bookings = options.Warmup, Rate = null };
+            await using var warming = newTarget(phase + " warm-up");
+            var warmed = await _phases.RunAsync(warming, warm, Plan(warm, itemIds, bookingPrefix.TrimEnd('-') + "w-", options.Seed + 1, forCeiling: true),
+                itemIds, options.TimeLimit, ct);
+            if (!warmed.Complete)
+            {
+                throw new BenchException($"{phase}: the warm-up did not complete ({warmed.Completed} of {warmed.Bookings} outcomes" +
+                    $"{(warmed.Failure is null ? "" : "; " + warmed.Failure)}).");
+            }
+        }
+
+        await using var target = newTarget(phase);
+        return await _phases.RunAsync(target, scenario, Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling), itemIds, options.TimeLimit, ct);
+    }
+
+    /// <summary>Enough for every booking, warm-up included, to take all its units from one item.</summary>
+    private int Stock(Scenario scenario) => (scenario.Bookings + options.Warmup) * scenario.QuantityMax;
+
+    /// <summary>
+    /// The DB ceiling's own writes must add up as the service's do (counters equal to the lines, one reservation per
+    /// hold), or it did less than the service and its figure means nothing: then it is marked failed.
+    /// </summary>
+    private static async Task<PhaseResult> CheckCeilingAsync(BenchDatabase database, PhaseResult ceiling, string bookingPrefix, CancellationToken ct)
+    {
+        if (!ceiling.Complete)
+        {
+            return ceiling;
+        }
+
+        var failed = Invariants.Evaluate(await database.ItemStatesAsync(CeilingItemPrefix, ct), ceiling.Outcomes, unsentOutbox: null,
+            await database.ReservationsAsync(bookingPrefix, ct)).FirstOrDefault(c => !c.Passed);
+        return failed is null ? ceiling : ceiling with { Failure = $"its writes do not add up: {failed.Name} ({failed.Detail})" };
+    }
+
+    private static async Task<IReadOnlyList<CheckResult>> CheckAsync(BenchDatabase database, PhaseResult result, string bookingPrefix, CancellationToken ct)
+    {
+        var unsent = await database.UnsentOutboxAsync(ct);
+        var deadline = DateTime.UtcNow + OutboxDrainTimeout;
+        while (unsent > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, ct);
+            unsent = await database.UnsentOutboxAsync(ct);
+        }
+
+        return Invariants.Evaluate(await database.ItemStatesAsync(ServiceItemPrefix, ct), result.Outcomes, unsent,
+            await database.ReservationsAsync(bookingPrefix, ct));
+    }
+
+    private Dictionary<string, string> ServiceEnvironment(Scenario scenario, BenchDatabase database, BrokerSettings broker)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Inventory"] = database.ConnectionString,
+            ["RabbitMq__Host"] = broker.Host,
+            ["RabbitMq__Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["RabbitMq__VirtualHost"] = broker.VirtualHost,
+            ["RabbitMq__UserName"] = broker.UserName,
+            ["RabbitMq__Password"] = broker.Password,
+            ["RabbitMq__Exchange"] = broker.Exchange,
+            // The service refuses to start without a signing key; the bench sends no tokens, so any 32+ byte key does.
+            ["Jwt__SigningKey"] = settings.Get("JWT_SIGNING_KEY") ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+            ["Seed__Enabled"] = "false",
+            ["Seq__ServerUrl"] = "",
+        };
+        if (scenario.HasPayments)
+        {
+            // Bookings left to expire omit holdMinutes and take this hold; the sweeper must come by soon after.
+            environment["Reservations__DefaultHold"] = ExpiringHold.ToString("c", CultureInfo.InvariantCulture);
+            environment["Reservations__SweepInterval"] = SweepInterval.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (key, value) in options.ServiceSettings)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    private static string Describe(Scenario scenario) => scenario.Mode switch
+    {
+        LoadMode.Rate => string.Create(CultureInfo.InvariantCulture, $"offered at {scenario.Rate:0.##}/s (window {scenario.Window})"),
+        LoadMode.Drain => string.Create(CultureInfo.InvariantCulture, $"queued while the consumer is stopped, then drained ({scenario.Window} confirms in flight)"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"as fast as a window of {scenario.Window} bookings in flight allows"),
+    };
+}

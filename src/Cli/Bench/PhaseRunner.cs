@@ -1,0 +1,245 @@
+using System.Globalization;
+using BookingSystem.Cli.Messaging;
+using BookingSystem.Cli.Messaging.Simulation;
+using Npgsql;
+
+namespace BookingSystem.Cli.Bench;
+
+/// <summary>One measured phase: what went in, what came back, and how fast.</summary>
+/// <param name="Seconds">From the first booking sent (for a drain: from the target's start) to the last first outcome.</param>
+/// <param name="FinalSeconds">Until the last booking's final outcome (payments answered, expired holds released), if all came.</param>
+public sealed record PhaseResult(
+    string Phase,
+    int Bookings,
+    int Sent,
+    int Completed,
+    double Seconds,
+    double BookingsPerSecond,
+    LatencyStats Latency,
+    OutcomeSummary Outcomes,
+    bool TimedOut,
+    int SendFailures,
+    string? Failure,
+    double? PeakWorkingSetMb,
+    double? CpuMsPerBooking,
+    double? FinalSeconds)
+{
+    public bool Complete => !TimedOut && Failure is null && Completed == Bookings && Outcomes.None == 0;
+}
+
+/// <summary>
+/// Runs one phase against a target: sends the bookings (paced by the scenario's mode), answers each first hold
+/// with the planned payment, waits for every final outcome (or the time limit), prints a progress line every second.
+/// The same code drives the service and both ceilings, so their numbers compare.
+/// </summary>
+public sealed class PhaseRunner(TextWriter output, TimeProvider time)
+{
+    /// <summary>How long to keep listening once every booking has its final outcome, so that a second outcome is seen.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+
+    public async Task<PhaseResult> RunAsync(
+        IBenchTarget target, Scenario scenario, IReadOnlyList<PlannedBooking> bookings, IReadOnlyList<string> itemIds, TimeSpan timeLimit, CancellationToken ct)
+    {
+        var ledger = new BenchLedger(bookings, itemIds);
+        var drain = scenario.Mode == LoadMode.Drain;
+        // Not disposed: an outcome arriving after the phase (a late copy) may still release its slot.
+        var window = new SemaphoreSlim(scenario.Window);
+        var paymentSlots = new SemaphoreSlim(scenario.Window);
+        var over = false;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeLimit);
+        var origin = time.GetTimestamp();
+        var failures = new SendFailures();
+        var payments = new List<Task>();
+
+        void OnOutcome(ObservedEvent observed)
+        {
+            var observation = ledger.Observe(observed, time.GetElapsedTime(origin));
+            if (observation.FirstOutcome && !drain)
+            {
+                window.Release();
+            }
+
+            if (observation.Payment is { } payment && !Volatile.Read(ref over))
+            {
+                var work = new BenchWork(-1, payment.Booking, payment);
+                lock (payments)
+                {
+                    payments.Add(SendPaymentAsync(target, work, paymentSlots, failures, limit.Token));
+                }
+            }
+        }
+
+        var start = TimeSpan.Zero;
+        var timedOut = false;
+        var sends = new List<Task>(bookings.Count);
+        using var stopProgress = new CancellationTokenSource();
+        var progress = Task.CompletedTask;
+        try
+        {
+            await target.PrepareAsync(OnOutcome, drain, limit.Token);
+            if (!drain)
+            {
+                await target.StartAsync(limit.Token);
+            }
+
+            start = time.GetElapsedTime(origin);
+            progress = ProgressAsync(target.Name, ledger, origin, stopProgress.Token);
+            for (var i = 0; i < bookings.Count; i++)
+            {
+                var sentAt = scenario.Mode == LoadMode.Rate ? await WaitUntilDueAsync(origin, start, i, scenario.Rate!.Value, limit.Token) : (TimeSpan?)null;
+                await window.WaitAsync(limit.Token);
+                ledger.Sent(i, sentAt ?? time.GetElapsedTime(origin));
+                // In a drain nothing comes back while the queue fills: the window only bounds the confirms in flight.
+                sends.Add(SendAsync(target, new BenchWork(i, bookings[i]), window, releaseAfterSend: drain, failures, limit.Token));
+            }
+
+            await Task.WhenAll(sends);
+            if (drain)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {target.Name}: {ledger.SentCount} bookings queued in {time.GetElapsedTime(origin).TotalSeconds:0.0} s; starting the consumer"));
+                start = time.GetElapsedTime(origin);
+                await target.StartAsync(limit.Token);
+            }
+
+            while (!ledger.AllFinal && target.Failure is null)
+            {
+                await Task.Delay(Poll, time, limit.Token);
+            }
+
+            // Not under the time limit: every outcome is in, this only listens for a second one.
+            await Task.Delay(Settle, time, ct);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            timedOut = true;
+        }
+
+        await stopProgress.CancelAsync();
+        await progress;
+        // Sends never throw (failures are counted); after a time limit the cancelled ones end at once.
+        await Task.WhenAll(sends);
+        Task[] sent;
+        lock (payments)
+        {
+            Volatile.Write(ref over, true);
+            sent = [.. payments];
+        }
+
+        await Task.WhenAll(sent);
+        return Result(target, ledger, start, timedOut, failures);
+    }
+
+    private static PhaseResult Result(IBenchTarget target, BenchLedger ledger, TimeSpan start, bool timedOut, SendFailures failures)
+    {
+        var summary = ledger.Summarize();
+        var completed = ledger.WithOutcome;
+        var seconds = ledger.LastOutcomeAt is { } last ? Math.Max((last - start).TotalSeconds, 0) : 0;
+        var stats = target.Stats();
+        return new PhaseResult(target.Name, ledger.Bookings.Count, ledger.SentCount, completed, seconds,
+            seconds > 0 ? completed / seconds : 0, ledger.Latency(), summary, timedOut, failures.Count,
+            target.Failure ?? failures.First,
+            stats.PeakWorkingSetBytes is { } peak ? peak / (1024.0 * 1024.0) : null,
+            stats.CpuTime is { } cpu && completed > 0 ? cpu.TotalMilliseconds / completed : null,
+            ledger.AllFinal && ledger.LastFinalAt is { } final ? Math.Max((final - start).TotalSeconds, 0) : null);
+    }
+
+    /// <summary>Waits until booking <paramref name="index"/> is due at <paramref name="rate"/> per second; returns when it was due.</summary>
+    /// <remarks>
+    /// Sleeps in steps of about a millisecond and then sends all that are due, rather than spinning a core that the
+    /// system under test needs; latency is taken from the due time, so a late send still counts against the target.
+    /// </remarks>
+    private async Task<TimeSpan> WaitUntilDueAsync(long origin, TimeSpan start, int index, double rate, CancellationToken ct)
+    {
+        var due = start + TimeSpan.FromSeconds(index / rate);
+        while (time.GetElapsedTime(origin) < due)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(1), time, ct);
+        }
+
+        return due;
+    }
+
+    /// <summary>
+    /// One send, never thrown: a failure is counted and frees its <paramref name="slot"/> (no outcome will). With
+    /// <paramref name="releaseAfterSend"/> the slot bounds the sends in flight rather than the bookings awaiting an outcome.
+    /// </summary>
+    private static async Task SendAsync(IBenchTarget target, BenchWork work, SemaphoreSlim slot, bool releaseAfterSend, SendFailures failures, CancellationToken ct)
+    {
+        try
+        {
+            await target.SendAsync(work, ct);
+        }
+        catch (Exception e) when (e is BrokerException or NpgsqlException or OperationCanceledException)
+        {
+            failures.Add(e is OperationCanceledException ? "cancelled by the time limit" : e.Message);
+            if (!releaseAfterSend)
+            {
+                slot.Release();
+            }
+        }
+        finally
+        {
+            if (releaseAfterSend)
+            {
+                slot.Release();
+            }
+        }
+    }
+
+    /// <summary>A payment waits for a slot of its own: payments must not take the window away from the bookings.</summary>
+    private static async Task SendPaymentAsync(IBenchTarget target, BenchWork work, SemaphoreSlim slots, SendFailures failures, CancellationToken ct)
+    {
+        try
+        {
+            await slots.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            failures.Add("cancelled by the time limit");
+            return;
+        }
+
+        await SendAsync(target, work, slots, releaseAfterSend: true, failures, ct);
+    }
+
+    private async Task ProgressAsync(string phase, BenchLedger ledger, long origin, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        var previous = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                var done = ledger.WithOutcome;
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  [{time.GetElapsedTime(origin).TotalSeconds,6:0.0}s] {phase}: sent {ledger.SentCount}/{ledger.Bookings.Count}, outcomes {done} (+{done - previous}/s)"));
+                previous = done;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The phase is over; its summary follows.
+        }
+    }
+
+    /// <summary>How many sends failed, and the first reason.</summary>
+    private sealed class SendFailures
+    {
+        private int _count;
+        private string? _first;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public string? First => Volatile.Read(ref _first);
+
+        public void Add(string reason)
+        {
+            Interlocked.Increment(ref _count);
+            Interlocked.CompareExchange(ref _first, reason, null);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using BookingSystem.Cli.Bench;
+
+namespace BookingSystem.Cli.Tests.Bench;
+
+public sealed class BenchReportTests
+{
+    private static readonly Scenario Spread = ScenarioCatalog.Resolve(new ScenarioRequest(ScenarioCatalog.Spread, Bookings: 1_000)).Single();
+
+    [Fact]
+    public void Each_scenario_is_a_service_row_with_its_ratios_and_verdict_then_a_row_per_ceiling()
+    {
+        var rows = Report(Checks(passed: true)).Rows();
+
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["spread", "service", "1,000", "1,000", "250.0", "12.5", "30.0", "41.0", "55.0", "180", "3.10", "0.05", "0.10", "PASS"], rows[0]);
+        Assert.Equal(["", "broker ceiling", "1,000", "1,000", "5000.0"], rows[1].Take(5));
+        Assert.Equal(["", "", ""], rows[1].TakeLast(3));
+        Assert.Equal("2500.0", rows[2][4]);
+        Assert.All(rows, r => Assert.Equal(BenchReport.Columns.Count, r.Count));
+    }
+
+    [Fact]
+    public void A_failed_check_fails_the_scenario_and_the_run()
+    {
+        var report = Report(Checks(passed: false));
+
+        Assert.False(report.Passed);
+        Assert.Equal("FAIL", report.Rows()[0][^1]);
+        var console = new StringWriter();
+        report.WriteConsole(console);
+        Assert.Contains("spread check: FAIL nothing left in the outbox (3 unsent)", console.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("RESULT: FAIL" + Environment.NewLine, console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_markdown_section_has_the_date_label_command_machine_and_the_same_rows()
+    {
+        var markdown = Report(Checks(passed: true)).ToMarkdown();
+
+        Assert.StartsWith("### 2026-12-01 12:30 UTC — before", markdown, StringComparison.Ordinal);
+        Assert.Contains("`booking bench spread --bookings 1000`", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Machine: 2 cores (Test CPU), 8 GiB, Debian, .NET 10, PostgreSQL 15.18 (fsync=off, synchronous_commit=on, full_page_writes=off), RabbitMQ 3.10.8",
+            markdown, StringComparison.Ordinal);
+        Assert.Contains("| scenario | phase | bookings |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| spread | service | 1,000 | 1,000 | 250.0 | 12.5 | 30.0 | 41.0 | 55.0 | 180 | 3.10 | 0.05 | 0.10 | PASS |", markdown, StringComparison.Ordinal);
+        Assert.Contains("- spread check: PASS nothing left in the outbox (0 unsent)", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_json_reads_back_as_the_same_figures()
+    {
+        var report = Report(Checks(passed: true));
+
+        var read = BenchReport.FromJson(report.ToJson())!;
+
+        var scenario = Assert.Single(read.Scenarios);
+        Assert.Equal(report.Scenarios[0].Service!.Latency, scenario.Service!.Latency);
+        Assert.Equal((250d, 0.05, true), (scenario.Service.BookingsPerSecond, scenario.VsBroker, read.Passed));
+        Assert.Equal(Spread, scenario.Scenario);
+        Assert.Equal(report.Machine, read.Machine);
+        Assert.Contains("\"bookingsPerSecond\": 250", report.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Appending_to_the_docs_creates_the_file_once_and_adds_each_run_below_the_results_heading()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bench-docs-{Guid.NewGuid():N}", "benchmarks.md");
+        try
+        {
+            await BenchDocs.AppendAsync(path, Report(Checks(passed: true)));
+            await BenchDocs.AppendAsync(path, Report(Checks(passed: true)) with { Label = "after" });
+
+            var text = await File.ReadAllTextAsync(path);
+            Assert.StartsWith(BenchDocs.Title + Environment.NewLine + Environment.NewLine + BenchDocs.ResultsHeading, text, StringComparison.Ordinal);
+            Assert.Equal(1, Count(text, BenchDocs.ResultsHeading));
+            Assert.True(text.IndexOf("— before", StringComparison.Ordinal) < text.IndexOf("— after", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Appending_to_a_hand_written_intro_adds_the_results_heading_after_it()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bench-intro-{Guid.NewGuid():N}.md");
+        await File.WriteAllTextAsync(path, "# Benchmarks\n\nHow to run.\n");
+        try
+        {
+            await BenchDocs.AppendAsync(path, Report(Checks(passed: true)));
+
+            var text = await File.ReadAllTextAsync(path);
+            Assert.StartsWith("# Benchmarks\n\nHow to run.\n", text, StringComparison.Ordinal);
+            Assert.True(text.IndexOf(BenchDocs.ResultsHeading, StringComparison.Ordinal) < text.IndexOf("### ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    private static IReadOnlyList<CheckResult> Checks(bool passed) =>
+        [new("reserved = sum of active lines", true, "1000 items touched, 10000 checked"), new("nothing left in the outbox", passed, passed ? "0 unsent" : "3 unsent")];
+
+    private static BenchReport Report(IReadOnlyList<CheckResult> checks)
+    {
+        var outcomes = new OutcomeSummary(new Dictionary<string, int> { [BenchLedger.Held] = 1_000 }, 1_000, 1_000, 0, 0, 0, 0, []);
+        PhaseResult Phase(string name, double perSecond, double? peak = null, double? cpu = null) => new(name, 1_000, 1_000, 1_000, 1_000 / perSecond, perSecond,
+            new LatencyStats(1_000, 12.5, 30, 41, 55, 15), outcomes, false, 0, null, peak, cpu, null);
+        var scenario = new ScenarioResult(Spread, Phase("service", 250, 180.4, 3.1), Phase("broker ceiling", 5_000), Phase("DB ceiling", 2_500), checks, null);
+        return new BenchReport("booking bench spread --bookings 1000", new DateTimeOffset(2026, 12, 1, 12, 30, 0, TimeSpan.Zero), "before", "abcd1234",
+            new MachineInfo(2, "Test CPU", 8_192, "Debian", ".NET 10", "15.18", "3.10.8", "off", "on", "off"),
+            new RunSettings("on", 8, 1, 1_000, 64, 120, new Dictionary<string, string>()), [scenario]);
+    }
+}
