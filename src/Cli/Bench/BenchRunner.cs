@@ -293,8 +293,9 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             ["RabbitMq__UserName"] = broker.UserName,
             ["RabbitMq__Password"] = broker.Password,
             ["RabbitMq__Exchange"] = broker.Exchange,
-            // The service refuses to start without a signing key; the bench sends no tokens, so any 32+ byte key does.
-            ["Jwt__SigningKey"] = settings.Get("JWT_SIGNING_KEY") ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+            // The service refuses to start without a signing key (and, in Production, with the public one of .env);
+            // the bench sends no tokens, so a random key of this run does.
+            ["Jwt__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
             ["Seed__Enabled"] = "false",
             ["Seq__ServerUrl"] = "",
         };

@@ -146,7 +146,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         await RecordInboxAsync(connection, works.Select(_ => Topology.BookingCreatedQueue), now, ct);
         await LockBookingsAsync(connection, bookingIds, ct);
         var existing = await ReadStringsAsync(connection,
-            "SELECT r.booking_id FROM reservations r LEFT JOIN reservation_lines l ON l.reservation_id = r.id WHERE r.booking_id = ANY($1)", bookingIds, ct);
+            "SELECT r.booking_id FROM reservations r LEFT JOIN reservation_lines l ON l.reservation_id = r.id WHERE r.booking_key = ANY($1)", bookingIds, ct);
         await ReadStringsAsync(connection, "SELECT booking_id FROM payment_outcomes WHERE booking_id = ANY($1) FOR UPDATE", bookingIds, ct);
         var items = await LockItemsAsync(connection, bookings.SelectMany(b => b.Lines).Select(l => l.ItemId), ct);
 
@@ -193,7 +193,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         await LockBookingsAsync(connection, bookingIds, ct);
         var earlier = await ReadStringsAsync(connection, "SELECT booking_id FROM payment_outcomes WHERE booking_id = ANY($1) FOR UPDATE", bookingIds, ct);
         var reservations = new Dictionary<string, (Guid Id, string Status)>(StringComparer.Ordinal);
-        await using (var command = Command(connection, "SELECT id, booking_id, status FROM reservations WHERE booking_id = ANY($1) FOR UPDATE", [bookingIds]))
+        await using (var command = Command(connection, "SELECT id, booking_id, status FROM reservations WHERE booking_key = ANY($1) FOR UPDATE", [bookingIds]))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -366,8 +366,8 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             if (_reservationIds.Count > 0)
             {
                 Add(batch, """
-                    INSERT INTO reservations (id, booking_id, user_id, status, created_at, expires_at, correlation_id)
-                    SELECT id, b, $3, $4, $5, x, c FROM unnest($1::uuid[], $2::text[], $6::timestamptz[], $7::text[]) AS t(id, b, x, c)
+                    INSERT INTO reservations (id, booking_id, booking_key, user_id, status, created_at, expires_at, correlation_id)
+                    SELECT id, b, b, $3, $4, $5, x, c FROM unnest($1::uuid[], $2::text[], $6::timestamptz[], $7::text[]) AS t(id, b, x, c)
                     """, [_reservationIds.ToArray(), _bookingIds.ToArray(), BrokerTarget.UserId, ReservedStatus, now, _expiresAt.ToArray(), _correlationIds.ToArray()]);
                 Add(batch, "INSERT INTO reservation_lines (reservation_id, item_id, quantity) SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[])",
                     [_lineReservations.ToArray(), _lineItems.ToArray(), _lineQuantities.ToArray()]);
