@@ -25,6 +25,9 @@ public static class ReservationFailureReasons
     /// <summary>A new <c>BookingCreated</c> for a booking already released: nothing was reserved.</summary>
     public const string AlreadyReleased = nameof(AlreadyReleased);
 
+    /// <summary>The booking's user already holds the most reservations one user may (<c>Reservations:MaxActiveHoldsPerUser</c>).</summary>
+    public const string TooManyHolds = nameof(TooManyHolds);
+
     /// <summary>A successful payment waited longer than the retention for its booking, which never came: refund.</summary>
     public const string BookingNeverArrived = nameof(BookingNeverArrived);
 }

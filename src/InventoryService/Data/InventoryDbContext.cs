@@ -63,6 +63,8 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             reservation.Property(r => r.Origin).HasColumnName("origin").HasConversion<string>().HasMaxLength(16)
                 .HasDefaultValue(ReservationOrigin.Message).HasSentinel((ReservationOrigin)(-1));
             reservation.Property(r => r.UserId).HasColumnName("user_id").HasMaxLength(KeyMaxLength);
+            // The per-user cap counts a user's active HTTP holds.
+            reservation.HasIndex(r => r.UserId).HasFilter("status = 'Reserved' AND origin = 'Http'");
             reservation.Property(r => r.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
             reservation.Property(r => r.CreatedAt).HasColumnName("created_at");
             reservation.Property(r => r.ExpiresAt).HasColumnName("expires_at");

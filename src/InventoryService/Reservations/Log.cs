@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Payment outcome {Result} for booking {BookingId}, received {ReceivedAt}, waited too long for its booking; forgotten")]
     public static partial void PaymentForgotten(ILogger logger, string bookingId, PaymentResult result, DateTimeOffset receivedAt);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "Reservation for booking {BookingId} refused: user {UserId} already holds {Limit} reservations")]
+    public static partial void TooManyHolds(ILogger logger, string bookingId, string userId, int limit);
 }

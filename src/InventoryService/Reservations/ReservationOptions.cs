@@ -14,6 +14,13 @@ public sealed class ReservationOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan MaxHold { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// HTTP holds (status Reserved) one user may have at once; a reserve beyond it is refused (409, <c>TooManyHolds</c>).
+    /// Admins and bookings by message (the trusted booking service) are not capped.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxActiveHoldsPerUser { get; set; } = 20;
+
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 

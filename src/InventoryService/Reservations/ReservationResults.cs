@@ -9,6 +9,9 @@ public sealed record ReserveCommand(
     /// <summary>The reservation's unique key (<see cref="BookingKey"/>).</summary>
     public string Key => BookingKey.Of(Origin, BookingId, UserId);
 
+    /// <summary>Active HTTP holds the user may have, this one included; null: no cap (bookings by message, admins).</summary>
+    public int? HoldCap { get; init; }
+
     /// <summary>
     /// Validates a reservation request, from HTTP or a BookingCreated event, into the command: the one place both
     /// accept the same input. <paramref name="user"/> names where the user id came from (a token's subject, an
@@ -47,11 +50,16 @@ public enum ReserveOutcome
 
     /// <summary>The consumed event was already processed (inbox); nothing happened.</summary>
     Duplicate,
+
+    /// <summary>Nothing was reserved: the user already holds <see cref="ReservationOptions.MaxActiveHoldsPerUser"/> reservations.</summary>
+    TooManyHolds,
 }
 
 public sealed record ReserveResult(ReserveOutcome Outcome, Reservation? Reservation, IReadOnlyList<LineAvailability> Lines)
 {
     public static ReserveResult Duplicate { get; } = new(ReserveOutcome.Duplicate, null, []);
+
+    public static ReserveResult TooManyHolds { get; } = new(ReserveOutcome.TooManyHolds, null, []);
 
     public static ReserveResult Reserved(Reservation reservation, bool created) =>
         new(created ? ReserveOutcome.Created : ReserveOutcome.Existing, reservation, []);

@@ -65,6 +65,14 @@ public sealed class ReservationService(
             return ReserveResult.Reserved(existing, created: false);
         }
 
+        if (command is { HoldCap: { } cap, UserId: { } userId } && !await WithinHoldCapAsync(userId, cap, ct))
+        {
+            outbox.ReservationFailed(key, ReservationFailureReasons.TooManyHolds,
+                command.Lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null)), command.CorrelationId, origin?.EventId);
+            Log.TooManyHolds(logger, key, userId, cap);
+            return ReserveResult.TooManyHolds;
+        }
+
         var now = time.GetUtcNow();
         // A payment outcome that came first and is not applied yet; payments exist only for bookings that come by message.
         var payment = command.Origin == ReservationOrigin.Message && await LockPaymentOutcomeAsync(key, ct) is { AppliedAt: null } pending
@@ -430,6 +438,18 @@ public sealed class ReservationService(
     /// </summary>
     private async Task LockBookingAsync(string key, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", ct);
+
+    /// <summary>
+    /// Whether the user may take one more hold. The user's own lock (taken after the booking's, in every reserve)
+    /// makes the count exact when one user's reserves run at the same time.
+    /// </summary>
+    private async Task<bool> WithinHoldCapAsync(string userId, int cap, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"user/" + userId}, 1))", ct);
+        var holds = await db.Reservations.CountAsync(
+            r => r.UserId == userId && r.Origin == ReservationOrigin.Http && r.Status == ReservationStatus.Reserved, ct);
+        return holds < cap;
+    }
 
     private async Task<Reservation?> LockReservationAsync(string key, CancellationToken ct)
     {

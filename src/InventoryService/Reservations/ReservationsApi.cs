@@ -31,7 +31,11 @@ public static class ReservationsApi
     {
         var errors = new ValidationErrors();
         var command = ReserveCommand.From(request, ReservationOrigin.Http, ("token sub", http.User.FindFirstValue("sub")), CorrelationIdMiddleware.Of(http),
-            options.Value, errors);
+            options.Value, errors) with
+        {
+            // One user cannot lock up the stock; admins (operators) are not capped.
+            HoldCap = http.User.IsInRole(InventoryPolicies.AdminRole) ? null : options.Value.MaxActiveHoldsPerUser,
+        };
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -42,6 +46,8 @@ public static class ReservationsApi
         {
             ReserveOutcome.Created => TypedResults.Created($"/api/inventory/reservations/{command.BookingId}", ReservationResponse.From(result.Reservation!)),
             ReserveOutcome.Existing => TypedResults.Ok(ReservationResponse.From(result.Reservation!)),
+            ReserveOutcome.TooManyHolds => Problems.Create(StatusCodes.Status409Conflict, "Too many holds",
+                $"You already hold {options.Value.MaxActiveHoldsPerUser} reservations; confirm or release one first."),
             ReserveOutcome.UnknownItems => Problems.Create(StatusCodes.Status404NotFound, "Unknown item",
                 "At least one line names an item that does not exist; nothing was reserved.", ("lines", result.Lines)),
             _ => Problems.Create(StatusCodes.Status409Conflict, "Insufficient stock",

@@ -85,6 +85,8 @@ public class EndToEndSystem : IAsyncLifetime
             ["ConnectionStrings__Inventory"] = _database.ConnectionString,
             ["Jwt__SigningKey"] = Jwt.SigningKey!,
             ["Seed__Enabled"] = "false",
+            // One user makes every test's reservations here; the per-user hold cap has tests of its own (HoldCapTests).
+            ["Reservations__MaxActiveHoldsPerUser"] = "100000",
         };
         foreach (var (key, value) in TestEnvironment.RabbitMqSettings(_virtualHost.Name))
         {

@@ -247,6 +247,9 @@ namespace BookingSystem.InventoryService.Data.Migrations
                     b.HasIndex("Key")
                         .IsUnique();
 
+                    b.HasIndex("UserId")
+                        .HasFilter("status = 'Reserved' AND origin = 'Http'");
+
                     b.ToTable("reservations", (string)null);
                 });
 
