@@ -159,6 +159,12 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
             return;
         }
 
+        if (delivery.BasicProperties.ContentType is { } contentType && !IsJson(contentType))
+        {
+            await RejectAsync(channel, deadLetters, delivery, $"Content type '{LogText.Clean(contentType)}' is not application/json.");
+            return;
+        }
+
         if (!TryRead(delivery.Body.Span, out var envelope, out var command, out var reason))
         {
             await RejectAsync(channel, deadLetters, delivery, reason);
@@ -257,6 +263,10 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         reason = string.Empty;
         return true;
     }
+
+    /// <summary>JSON, with or without parameters (<c>application/json; charset=utf-8</c>); a missing content type is taken as JSON.</summary>
+    private static bool IsJson(string contentType) =>
+        contentType.Split(';', 2)[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>This delivery's number (1 = first), from the quorum queue's count of earlier ones.</summary>
     private static long DeliveryCount(IReadOnlyBasicProperties properties) =>

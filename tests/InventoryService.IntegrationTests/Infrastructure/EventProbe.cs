@@ -96,12 +96,13 @@ public sealed class EventProbe : IAsyncDisposable
         await _publisher.BasicPublishAsync(Topology.DeadLetterExchange, queue + Topology.DeadLetterSuffix, mandatory: true, properties, body, timeout.Token);
     }
 
-    public async Task PublishRawAsync(string routingKey, byte[] body, string? messageId = null, string? traceParent = null)
+    public async Task PublishRawAsync(
+        string routingKey, byte[] body, string? messageId = null, string? traceParent = null, string? contentType = "application/json")
     {
         var properties = new BasicProperties
         {
             MessageId = messageId,
-            ContentType = "application/json",
+            ContentType = contentType,
             DeliveryMode = DeliveryModes.Persistent,
             Headers = traceParent is null ? null : new Dictionary<string, object?> { [Topology.TraceParentHeader] = traceParent },
         };

@@ -67,4 +67,35 @@ public sealed class HostileMessageTests(MessagingEnvironment env) : IClassFixtur
         Assert.Equal(body.Length, Encoding.UTF8.GetByteCount(letter.Body));
         Assert.Contains($"Body of {body.Length} bytes exceeds the limit of {64 * 1024} bytes", letter.Reason, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string, string, string?, string> Corpus => new()
+    {
+        { "wrong content type", Envelope("""{"bookingId":"p-1","itemId":"A"}"""), "text/plain", "Content type 'text/plain' is not application/json" },
+        { "quantity above Int32", Envelope("""{"bookingId":"p-2","itemId":"A","quantity":2147483648}"""), "application/json", "quantity" },
+        { "negative quantity", Envelope("""{"bookingId":"p-3","itemId":"A","quantity":-1}"""), "application/json", "quantity" },
+        { "wrong type", Envelope("""{"bookingId":42,"itemId":"A"}"""), "application/json", "bookingId" },
+        { "too many lines", Envelope("{\"bookingId\":\"p-5\",\"items\":[" + string.Join(',', Enumerable.Range(0, 51).Select(i => $"{{\"itemId\":\"I{i}\",\"quantity\":1}}")) + "]}"), "application/json", "At most 50 lines" },
+        { "10 MB body", "{\"x\":\"" + new string('x', 10 * 1024 * 1024) + "\"}", "application/json", "exceeds the limit" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
+    public async Task A_poison_message_goes_to_the_dlq_with_its_reason_and_the_queue_behind_it_moves_on(
+        string name, string body, string? contentType, string reasonMentions)
+    {
+        var messageId = "poison-" + EventProbe.NewId();
+        await env.Probe.PublishRawAsync(RoutingKeys.BookingCreated, Encoding.UTF8.GetBytes(body), messageId, contentType: contentType);
+        var item = await env.Service.CreateItemAsync(total: 1, lowStockThreshold: 0);
+        var after = "after-" + EventProbe.NewId();
+        await env.Probe.BookingCreatedAsync(after, item.ItemId);
+
+        await env.Probe.WaitForAsync(RoutingKeys.InventoryReserved, after);
+
+        var letter = Assert.Single(await env.Probe.DeadLettersAsync(Topology.BookingCreatedQueue));
+        Assert.True(letter.MessageId == messageId, name);
+        Assert.Contains(reasonMentions, letter.Reason, StringComparison.Ordinal);
+    }
+
+    private static string Envelope(string data) =>
+        $$"""{"eventId":"{{EventProbe.NewId()}}","eventType":"BookingCreated","correlationId":"c-1","occurredAt":"2026-11-21T12:00:00Z","data":{{data}}}""";
 }
