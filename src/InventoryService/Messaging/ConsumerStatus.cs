@@ -8,6 +8,7 @@ namespace BookingSystem.InventoryService.Messaging;
 /// <summary>What every consumer needs; one object so the consumer classes stay thin.</summary>
 public sealed record ConsumerDependencies(
     [FromKeyedServices(RabbitMqConnection.ConsumePurpose)] RabbitMqConnection Connection,
+    [FromKeyedServices(RabbitMqConnection.PublishPurpose)] RabbitMqConnection Publishing,
     BrokerTopology Topology,
     ConsumerStatus Status,
     IServiceScopeFactory Scopes,

@@ -75,7 +75,9 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         await using var channel = await amqp.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: settings.ConsumerConcurrency),
             stoppingToken);
-        await using var deadLetters = new DeadLetterPublisher(amqp, Settings);
+        // Dead letters are publishes: on the publishing connection, so a broker that blocks publishers (memory or
+        // disk alarm) never blocks the connection the acks of every consumer travel on.
+        await using var deadLetters = new DeadLetterPublisher(await _dependencies.Publishing.GetAsync(stoppingToken), Settings);
         await _dependencies.Topology.DeclareConsumerQueueAsync(channel, Queue, _definition.RoutingKey, stoppingToken);
         await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
@@ -197,7 +199,8 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
                 Log.Handled(_logger, envelope.EventType, envelope.EventId, outcome);
                 break;
             }
-            catch (Exception e) when (DatabaseRetry.IsTransient(e) && !_shutdownDeadline.IsCancellationRequested && !_stopping.IsCancellationRequested)
+            catch (Exception e) when (DatabaseRetry.IsTransient(e) && channel.IsOpen
+                && !_shutdownDeadline.IsCancellationRequested && !_stopping.IsCancellationRequested)
             {
                 var delay = Backoff.Exponential(attempt, TransientHoldBase, TransientHoldMax);
                 Log.HeldForDatabase(_logger, e, envelope.EventType, envelope.EventId, Queue, attempt, delay);
@@ -205,8 +208,9 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
             }
             catch (Exception e)
             {
-                // A failure that is not the database being away (or shutdown while it is): back to the queue; one
-                // that keeps failing reaches the DLQ through the delivery limit.
+                // A failure that is not the database being away (or shutdown while it is, or the channel it came on
+                // is gone, so the broker has it again): back to the queue; one that keeps failing reaches the DLQ
+                // through the delivery limit.
                 activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
                 Log.HandlingFailed(_logger, e, envelope.EventType, envelope.EventId, Queue, DeliveryCount(delivery.BasicProperties));
                 await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);

@@ -52,12 +52,20 @@ public sealed class MessagingMonitor(
             return;
         }
 
-        await using var channel = await (await connection.GetAsync(ct)).CreateChannelAsync(cancellationToken: ct);
+        var amqp = await connection.GetAsync(ct);
         foreach (var queue in consumers.Snapshot().Keys)
         {
+            // A channel per queue: a DLQ not declared yet closes the channel that asked, and must not cost the others.
             var deadLetterQueue = DeadLetterQueueNames.DeadLetterQueueOf(queue);
-            var declared = await channel.QueueDeclarePassiveAsync(deadLetterQueue, ct);
-            metrics.DeadLetterDepth(deadLetterQueue, declared.MessageCount);
+            try
+            {
+                await using var channel = await amqp.CreateChannelAsync(cancellationToken: ct);
+                metrics.DeadLetterDepth(deadLetterQueue, (await channel.QueueDeclarePassiveAsync(deadLetterQueue, ct)).MessageCount);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                // not declared yet: the next sample sees it
+            }
         }
     }
 }

@@ -69,7 +69,8 @@ public sealed class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-        var batch = await ClaimAsync(db, stoppingToken);
+        var until = time.GetUtcNow() + outboxOptions.Value.ClaimLease;
+        var batch = await ClaimAsync(db, until, stoppingToken);
         if (batch.Count == 0)
         {
             return (0, 0);
@@ -80,13 +81,13 @@ public sealed class OutboxDispatcher(
         // Marking is not cancelled by shutdown: what the broker confirmed must be recorded as sent.
         await db.Database.ExecuteSqlAsync($"""
             UPDATE outbox_messages SET sent_at = {time.GetUtcNow()}, attempts = attempts + 1, last_error = NULL, claimed_until = NULL
-            WHERE id = ANY({sent})
+            WHERE id = ANY({sent}) AND claimed_until = {until}
             """, CancellationToken.None);
         foreach (var (message, error) in batch.Zip(results).Where(r => r.Second is not null))
         {
             var lastError = error!.Length > 1_000 ? error[..1_000] : error;
             await db.Database.ExecuteSqlAsync(
-                $"UPDATE outbox_messages SET attempts = attempts + 1, last_error = {lastError}, claimed_until = NULL WHERE id = {message.Id}",
+                $"UPDATE outbox_messages SET attempts = attempts + 1, last_error = {lastError}, claimed_until = NULL WHERE id = {message.Id} AND claimed_until = {until}",
                 CancellationToken.None);
         }
 
@@ -95,10 +96,10 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>Takes up to a batch of unsent rows nobody holds a live claim on, in id order, and claims them.</summary>
-    private async Task<List<OutboxMessage>> ClaimAsync(InventoryDbContext db, CancellationToken ct)
+    /// <remarks>The marks that follow only touch rows still claimed with <paramref name="until"/>: not one another dispatcher took over after the lease.</remarks>
+    private async Task<List<OutboxMessage>> ClaimAsync(InventoryDbContext db, DateTimeOffset until, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var until = now + outboxOptions.Value.ClaimLease;
+        var now = until - outboxOptions.Value.ClaimLease;
         var claimed = await db.OutboxMessages
             .FromSql($"""
                 UPDATE outbox_messages SET claimed_until = {until}

@@ -19,9 +19,9 @@ public sealed class PaymentOutcome
 
     public required string EventId { get; set; }
 
-    public required string CorrelationId { get; init; }
+    public required string CorrelationId { get; set; }
 
-    public DateTimeOffset ReceivedAt { get; init; }
+    public DateTimeOffset ReceivedAt { get; set; }
 
     public DateTimeOffset? AppliedAt { get; set; }
 }

@@ -28,7 +28,9 @@ public sealed record ReserveCommand(
         }
 
         var lines = RequestedLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
-        errors.CheckText(user.Field, user.Value, maxLength: Identifiers.MaxLength);
+        // An HTTP reservation is keyed by its caller, so it needs one (tokens without a usable subject are refused
+        // anyway); a booking by message may name no user.
+        errors.CheckText(user.Field, user.Value, maxLength: Identifiers.MaxLength, required: origin == ReservationOrigin.Http);
         var hold = request.HoldMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
         return new ReserveCommand(request.BookingId!, lines, hold, correlationId, user.Value, origin);
     }

@@ -154,29 +154,9 @@ public sealed class ReservationService(
                 return PaymentHandling.Remembered;
             }
 
+            // Applied means "decided against the booking", whatever the answer: it no longer waits for one.
             payment.AppliedAt = now;
-            switch (result, reservation.Status)
-            {
-                case (PaymentResult.Succeeded, ReservationStatus.Expired):
-                    await RetakeAfterPaymentAsync(reservation, ReservationFailureReasons.HoldExpired, now, origin, ct);
-                    return PaymentHandling.Applied;
-                case (PaymentResult.Succeeded, ReservationStatus.Released):
-                    // Cancelled (or released) before the money came: nothing is held and nothing is taken again.
-                    outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.Released, AsRequested(reservation),
-                        reservation.CorrelationId, origin.EventId);
-                    Log.PaymentAfterRelease(logger, bookingId);
-                    return PaymentHandling.Applied;
-            }
-
-            var action = result == PaymentResult.Succeeded ? ReservationAction.Confirm : ReservationAction.Release;
-            var transition = await TransitionLockedAsync(reservation, action, action == ReservationAction.Release ? ReleaseReason.PaymentFailed : null, origin, ct);
-            if (transition.Outcome != TransitionOutcome.Applied)
-            {
-                payment.AppliedAt = null;
-                return PaymentHandling.Ignored;
-            }
-
-            return PaymentHandling.Applied;
+            return await ApplyToReservationAsync(reservation, result, now, origin, ct);
         }, cancellationToken);
 
     /// <summary>
@@ -285,42 +265,78 @@ public sealed class ReservationService(
     private async Task<PaymentHandling> ApplyLaterPaymentAsync(
         PaymentOutcome earlier, PaymentResult result, DateTimeOffset now, MessageOrigin origin, CancellationToken ct)
     {
-        if (earlier.Result == result || (earlier.AppliedAt is null && result == PaymentResult.Failed))
+        if (earlier.Result == result)
         {
             Log.PaymentOutcomeIgnored(logger, earlier.BookingId, result, earlier.Result, earlier.EventId);
             return PaymentHandling.Ignored;
         }
 
-        if (earlier.AppliedAt is null)
+        var reservation = await LockReservationAsync(earlier.BookingId, ct);
+        if (reservation is null)
         {
             // Both outcomes came before the booking: the success wins, since the money was taken.
-            Replace(earlier, result, origin);
+            if (result == PaymentResult.Failed)
+            {
+                Log.PaymentOutcomeIgnored(logger, earlier.BookingId, result, earlier.Result, earlier.EventId);
+                return PaymentHandling.Ignored;
+            }
+
+            Replace(earlier, result, now, origin);
             return PaymentHandling.Remembered;
         }
 
-        var reservation = await LockReservationAsync(earlier.BookingId, ct);
-        switch (result, reservation?.Status)
+        var handling = await ApplyToReservationAsync(reservation, result, now, origin, ct);
+        if (handling == PaymentHandling.Applied && result == PaymentResult.Succeeded)
         {
-            case (PaymentResult.Succeeded, ReservationStatus.Released) when reservation!.ReleaseReason == ReleaseReason.PaymentFailed:
-                await RetakeAfterPaymentAsync(reservation, ReservationFailureReasons.Released, now, origin, ct);
-                Replace(earlier, result, origin);
-                return PaymentHandling.Applied;
-            case (PaymentResult.Failed, ReservationStatus.Confirmed):
-                // The success stands (the stock is sold and paid); the answer tells the payment side so.
-                outbox.Confirmed(reservation!, origin.EventId);
-                Log.PaymentOutcomeIgnored(logger, earlier.BookingId, result, earlier.Result, earlier.EventId);
-                return PaymentHandling.Applied;
-            default:
-                Log.PaymentOutcomeIgnored(logger, earlier.BookingId, result, earlier.Result, earlier.EventId);
-                return PaymentHandling.Ignored;
+            Replace(earlier, result, now, origin);
         }
+
+        earlier.AppliedAt ??= now;
+        return handling;
     }
 
-    private void Replace(PaymentOutcome earlier, PaymentResult result, MessageOrigin origin)
+    /// <summary>
+    /// What a payment outcome does to the booking's reservation. Success confirms a hold; after expiry, or after a
+    /// failed payment released it (a successful retry), it takes the stock again if it is there (else asks for a
+    /// refund: <see cref="ReservationFailureReasons.HoldExpired"/> / <see cref="ReservationFailureReasons.Released"/>);
+    /// after a cancellation it asks for a refund. Failure releases a hold; after a confirmation the confirmation
+    /// stands and is published again, so the payment side knows the stock is sold and paid.
+    /// </summary>
+    private async Task<PaymentHandling> ApplyToReservationAsync(
+        Reservation reservation, PaymentResult result, DateTimeOffset now, MessageOrigin origin, CancellationToken ct)
+    {
+        switch (result, reservation.Status)
+        {
+            case (PaymentResult.Succeeded, ReservationStatus.Expired):
+                await RetakeAfterPaymentAsync(reservation, ReservationFailureReasons.HoldExpired, now, origin, ct);
+                return PaymentHandling.Applied;
+            case (PaymentResult.Succeeded, ReservationStatus.Released) when reservation.ReleaseReason == ReleaseReason.PaymentFailed:
+                await RetakeAfterPaymentAsync(reservation, ReservationFailureReasons.Released, now, origin, ct);
+                return PaymentHandling.Applied;
+            case (PaymentResult.Succeeded, ReservationStatus.Released):
+                // Cancelled (or released) before the money came: nothing is held and nothing is taken again.
+                outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.Released, AsRequested(reservation),
+                    reservation.CorrelationId, origin.EventId);
+                Log.PaymentAfterRelease(logger, reservation.Key);
+                return PaymentHandling.Applied;
+            case (PaymentResult.Failed, ReservationStatus.Confirmed):
+                outbox.Confirmed(reservation, origin.EventId);
+                Log.PaymentOutcomeIgnored(logger, reservation.Key, result, PaymentResult.Succeeded, origin.EventId);
+                return PaymentHandling.Applied;
+        }
+
+        var action = result == PaymentResult.Succeeded ? ReservationAction.Confirm : ReservationAction.Release;
+        var transition = await TransitionLockedAsync(reservation, action, action == ReservationAction.Release ? ReleaseReason.PaymentFailed : null, origin, ct);
+        return transition.Outcome == TransitionOutcome.Applied ? PaymentHandling.Applied : PaymentHandling.Ignored;
+    }
+
+    private void Replace(PaymentOutcome earlier, PaymentResult result, DateTimeOffset now, MessageOrigin origin)
     {
         Log.PaymentOutcomeReplaced(logger, earlier.BookingId, earlier.Result, result);
         earlier.Result = result;
         earlier.EventId = origin.EventId;
+        earlier.CorrelationId = origin.CorrelationId;
+        earlier.ReceivedAt = now; // its wait for the booking starts now
     }
 
     /// <summary>
@@ -336,6 +352,7 @@ public sealed class ReservationService(
                 .FromSql($"""
                     SELECT * FROM payment_outcomes
                     WHERE applied_at IS NULL AND received_at <= {cutoff}
+                      AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.booking_key = payment_outcomes.booking_id)
                     ORDER BY received_at
                     LIMIT {batchSize}
                     FOR UPDATE SKIP LOCKED

@@ -45,6 +45,23 @@ public sealed class PaymentEdgeCaseTests(MessagingEnvironment env) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_success_after_a_failure_that_came_after_expiry_takes_the_stock_again_at_once()
+    {
+        var item = await env.Service.CreateItemAsync(total: 5, lowStockThreshold: 0);
+        var bookingId = "late-" + EventProbe.NewId();
+        await Probe.BookingCreatedAsync(bookingId, item.ItemId, quantity: 2, holdMinutes: 1);
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
+        env.Time.Advance(TimeSpan.FromMinutes(1));
+        await Probe.WaitForAsync(RoutingKeys.InventoryReleased, bookingId);
+        await Probe.PaymentAsync(bookingId, succeeded: false); // nothing to release any more
+
+        await Probe.PaymentAsync(bookingId, succeeded: true);
+
+        await Probe.WaitForAsync(RoutingKeys.InventoryConfirmed, bookingId);
+        Assert.Equal((2, 5, 2), await env.Service.CountersAsync(item.ItemId));
+    }
+
+    [Fact]
     public async Task A_new_BookingCreated_for_a_released_booking_is_answered_with_a_failure()
     {
         var item = await env.Service.CreateItemAsync(total: 5, lowStockThreshold: 0);
