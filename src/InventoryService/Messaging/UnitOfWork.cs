@@ -16,8 +16,14 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
     public void OnCommitted(Action action) => _afterCommit.Add(action);
 
     /// <summary>A unit of work that consumes no message (an HTTP request, a background job).</summary>
-    public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        ExecuteAsync(origin: null, duplicate: default(T)!, work, cancellationToken);
+    /// <param name="idempotent">
+    /// False for work that must not run twice (it has no key that would make a second run a no-op, like a stock
+    /// adjustment): a failure during the commit itself, whose outcome is unknown, is then not retried but reported
+    /// (<see cref="CommitOutcomeUnknownException"/>). Work that can run again (keyed reservations, a consumed message
+    /// with its inbox row, expiry) is retried as any transient failure.
+    /// </param>
+    public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool idempotent = true) =>
+        ExecuteAsync(origin: null, duplicate: default(T)!, work, cancellationToken, isRace: null, idempotent);
 
     /// <param name="origin">The consumed message, if any: recorded first; when it was recorded before, nothing runs.</param>
     /// <param name="duplicate">What to return for a message that was already processed.</param>
@@ -27,7 +33,7 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
     /// </param>
     public async Task<T> ExecuteAsync<T>(
         MessageOrigin? origin, T duplicate, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken,
-        Func<DbUpdateException, bool>? isRace = null) =>
+        Func<DbUpdateException, bool>? isRace = null, bool idempotent = true) =>
         await retry.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
@@ -49,7 +55,15 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
                 throw new TransientConflictException(e);
             }
 
-            await transaction.CommitAsync(ct);
+            try
+            {
+                await transaction.CommitAsync(ct);
+            }
+            catch (Exception e) when (!idempotent)
+            {
+                throw new CommitOutcomeUnknownException(e);
+            }
+
             outboxSignal.Notify();
             foreach (var action in _afterCommit)
             {
@@ -59,3 +73,7 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
             return result;
         }, cancellationToken);
 }
+
+/// <summary>The commit of work that must not run twice failed in a way that leaves its outcome unknown; not retried.</summary>
+public sealed class CommitOutcomeUnknownException(Exception innerException)
+    : Exception("The database did not confirm the commit; the change may or may not have been applied, so it was not retried.", innerException);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Messaging;
 using BookingSystem.ServiceDefaults;
 using BookingSystem.InventoryService.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -165,7 +166,18 @@ public static class StockApi
 
         var command = new AdjustStockCommand(request.ItemId!, request.Delta!.Value, request.ReasonCode!.Value, request.Note,
             http.User.FindFirstValue("sub") ?? http.User.Identity?.Name ?? "anonymous", CorrelationIdMiddleware.Of(http));
-        var result = await stock.AdjustAsync(command, cancellationToken);
+        AdjustStockResult result;
+        try
+        {
+            result = await stock.AdjustAsync(command, cancellationToken);
+        }
+        catch (CommitOutcomeUnknownException)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Adjustment outcome unknown",
+                "The database did not confirm the commit, so the adjustment may or may not have been applied. Check " +
+                $"GET /api/inventory/adjustments?itemId={command.ItemId} before sending it again.");
+        }
+
         return result switch
         {
             { Item: null } => ItemNotFound(command.ItemId),

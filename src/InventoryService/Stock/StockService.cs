@@ -42,5 +42,5 @@ public sealed class StockService(InventoryDbContext db, UnitOfWork unitOfWork, O
             db.StockAdjustments.Add(adjustment);
             outbox.LowStockIfCrossed(item, command.CorrelationId, causationId: null);
             return new AdjustStockResult(item, adjustment);
-        }, cancellationToken);
+        }, cancellationToken, idempotent: false); // a second run would add the delta again
 }
