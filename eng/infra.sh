@@ -373,7 +373,13 @@ rmq_app_ok() {
     body="$(printf 'user = "%s"\n' "$creds" | curl -sf -m 5 -K - \
         "http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/api/permissions/$(urlencode "$RABBITMQ_VHOST")/$(urlencode "$RABBITMQ_USER")" 2>/dev/null)" ||
         return 1
-    [[ $body == *'"configure":".*"'* && $body == *'"write":".*"'* && $body == *'"read":".*"'* ]]
+    [[ $body == *'"configure":".*"'* && $body == *'"write":".*"'* && $body == *'"read":".*"'* ]] || return 1
+    # The service's own account (no tags) must have its rights on the vhost too.
+    [[ -z ${RABBITMQ_SERVICE_USER:-} ]] && return 0
+    body="$(printf 'user = "%s"\n' "$creds" | curl -sf -m 5 -K - \
+        "http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/api/permissions/$(urlencode "$RABBITMQ_VHOST")/$(urlencode "$RABBITMQ_SERVICE_USER")" 2>/dev/null)" ||
+        return 1
+    [[ $body == *'"configure":".*"'* ]]
 }
 
 rmq_fail() {
@@ -451,17 +457,21 @@ rmq_wait_ready() {
         rmq_fail "rabbitmqctl await_startup failed for $rmq_node (pid $pid)"
 }
 
-# User (administrator tag, password from .env), vhost and full permissions, in one idempotent
+# Users (the administrator of .env, and the service's account without tags), vhost and full permissions on it, in one idempotent
 # definitions import (an upsert: it also resets the password).
 rmq_provision() {
-    local defs="$rmq_dir/.provision.json" out
+    local defs="$rmq_dir/.provision.json" out service_user="" service_permissions=""
+    if [[ -n ${RABBITMQ_SERVICE_USER:-} ]]; then
+        service_user=", {\"name\": $(json_string "$RABBITMQ_SERVICE_USER"), \"password\": $(json_string "${RABBITMQ_SERVICE_PASSWORD:-}"), \"tags\": \"\"}"
+        service_permissions=", {\"user\": $(json_string "$RABBITMQ_SERVICE_USER"), \"vhost\": $(json_string "$RABBITMQ_VHOST"), \"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"}"
+    fi
     (
         umask 077
         cat >"$defs" <<EOF
 {
-  "users": [{"name": $(json_string "$RABBITMQ_USER"), "password": $(json_string "$RABBITMQ_PASSWORD"), "tags": "administrator"}],
+  "users": [{"name": $(json_string "$RABBITMQ_USER"), "password": $(json_string "$RABBITMQ_PASSWORD"), "tags": "administrator"}$service_user],
   "vhosts": [{"name": $(json_string "$RABBITMQ_VHOST")}],
-  "permissions": [{"user": $(json_string "$RABBITMQ_USER"), "vhost": $(json_string "$RABBITMQ_VHOST"), "configure": ".*", "write": ".*", "read": ".*"}]
+  "permissions": [{"user": $(json_string "$RABBITMQ_USER"), "vhost": $(json_string "$RABBITMQ_VHOST"), "configure": ".*", "write": ".*", "read": ".*"}$service_permissions]
 }
 EOF
     )

@@ -89,8 +89,8 @@ start_service inventory env \
     RabbitMq__Host=127.0.0.1 \
     RabbitMq__Port="$RABBITMQ_PORT" \
     RabbitMq__VirtualHost="$RABBITMQ_VHOST" \
-    RabbitMq__UserName="$RABBITMQ_USER" \
-    RabbitMq__Password="$RABBITMQ_PASSWORD" \
+    RabbitMq__UserName="${RABBITMQ_SERVICE_USER:-$RABBITMQ_USER}" \
+    RabbitMq__Password="${RABBITMQ_SERVICE_PASSWORD:-$RABBITMQ_PASSWORD}" \
     "${shared_env[@]}" \
     dotnet run --project "$repo_root/src/InventoryService" -c Release --no-build --no-launch-profile
 # The gateway probes the service's readiness; starting it once the service is ready avoids a first

@@ -24,8 +24,9 @@ public static class TestEnvironment
         new("RabbitMq:Host", "127.0.0.1"),
         new("RabbitMq:Port", Get("RABBITMQ_PORT")),
         new("RabbitMq:VirtualHost", virtualHost),
-        new("RabbitMq:UserName", Get("RABBITMQ_USER")),
-        new("RabbitMq:Password", Get("RABBITMQ_PASSWORD")),
+        // The service's own account (no management tags), as eng/run.sh gives it.
+        new("RabbitMq:UserName", Get("RABBITMQ_SERVICE_USER")),
+        new("RabbitMq:Password", Get("RABBITMQ_SERVICE_PASSWORD")),
     ];
 
     /// <summary>A loopback port nothing listens on right now.</summary>

@@ -26,8 +26,10 @@ public sealed class TestVirtualHost : IAsyncDisposable
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
         var vhost = new TestVirtualHost($"test-{purpose}-{Guid.NewGuid():N}", management);
         (await management.PutAsJsonAsync($"vhosts/{vhost.Name}", new { })).EnsureSuccessStatusCode();
-        (await management.PutAsJsonAsync($"permissions/{vhost.Name}/{TestEnvironment.Get("RABBITMQ_USER")}", new { configure = ".*", write = ".*", read = ".*" }))
-            .EnsureSuccessStatusCode();
+        foreach (var user in new[] { TestEnvironment.Get("RABBITMQ_USER"), TestEnvironment.Get("RABBITMQ_SERVICE_USER") })
+        {
+            (await management.PutAsJsonAsync($"permissions/{vhost.Name}/{user}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        }
         return vhost;
     }
 
@@ -72,6 +74,10 @@ public sealed class TestVirtualHost : IAsyncDisposable
         factory.Password = password;
         return factory;
     }
+
+    /// <summary>A GET of the management API (relative to <c>/api/</c>), as JSON.</summary>
+    public async Task<System.Text.Json.JsonElement> ManagementAsync(string path) =>
+        await _management.GetFromJsonAsync<System.Text.Json.JsonElement>(path);
 
     public async Task DeleteQueueAsync(string queue) =>
         (await _management.DeleteAsync($"queues/{Name}/{queue}")).EnsureSuccessStatusCode();

@@ -121,6 +121,22 @@ public sealed class ChoreographyTests(MessagingEnvironment env) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_service_uses_its_own_broker_account_which_is_not_an_administrator()
+    {
+        var serviceUser = TestEnvironment.Get("RABBITMQ_SERVICE_USER");
+
+        var user = await env.VirtualHost.ManagementAsync($"users/{Uri.EscapeDataString(serviceUser)}");
+        var connections = (await env.VirtualHost.ManagementAsync($"vhosts/{Uri.EscapeDataString(env.VirtualHost.Name)}/connections"))
+            .EnumerateArray().Select(c => c.GetProperty("user").GetString()).ToList();
+
+        var tags = user.GetProperty("tags");
+        Assert.True(tags.ValueKind == System.Text.Json.JsonValueKind.Array ? tags.GetArrayLength() == 0 : tags.GetString() == "",
+            $"the service account has tags {tags}");
+        Assert.Contains(serviceUser, connections);
+        Assert.NotEqual(TestEnvironment.Get("RABBITMQ_USER"), serviceUser);
+    }
+
+    [Fact]
     public async Task Readiness_is_the_database_and_the_messaging_report_has_broker_consumers_and_outbox_backlog()
     {
         using var ready = await env.Service.CreateClient().GetAsync("/health/ready");
