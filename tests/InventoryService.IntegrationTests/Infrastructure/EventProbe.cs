@@ -124,6 +124,10 @@ public sealed class EventProbe : IAsyncDisposable
     public IReadOnlyList<ReceivedEvent> For(string bookingId) =>
         _received.Where(e => e.Data.TryGetProperty("bookingId", out var id) && id.GetString() == bookingId).ToList();
 
+    /// <summary>The routing keys of a booking's events, one per event id (a re-published copy counts once), in arrival order.</summary>
+    public List<string> Outcomes(string bookingId) =>
+        For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
+
     public async Task<ReceivedEvent> WaitForAsync(string routingKey, string bookingId, TimeSpan? timeout = null)
     {
         await Eventually.HoldsAsync(() => For(bookingId).Any(e => e.RoutingKey == routingKey), timeout ?? TimeSpan.FromSeconds(15),

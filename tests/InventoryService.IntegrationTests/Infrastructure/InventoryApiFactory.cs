@@ -90,6 +90,14 @@ public class InventoryApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         return (item.Reserved, item.Total, active);
     }
 
+    /// <summary>A client with a plain user's token for <paramref name="subject"/> (no role), for the rules about whose reservation is whose.</summary>
+    public HttpClient CreateUserClient(string subject)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.User(subject));
+        return client;
+    }
+
     /// <summary>Clients act as an admin, so they reach every endpoint; authorization itself is tested end to end (ApiGateway.Tests).</summary>
     protected override void ConfigureClient(HttpClient client)
     {

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -46,6 +49,15 @@ public class MessagingEnvironment : IAsyncLifetime
         await VirtualHost.WaitForBindingsAsync(Contracts.Topology.Exchange, [.. Contracts.Topology.ConsumerQueues.Select(q => q.Queue)]);
         return host;
     }
+
+    /// <summary>Waits until a payment outcome for the booking is recorded (it came before its booking).</summary>
+    public Task WaitForPaymentRecordAsync(string bookingId) =>
+        Eventually.HoldsAsync(async () =>
+        {
+            await using var scope = Service.Scope();
+            return await scope.ServiceProvider.GetRequiredService<InventoryService.Data.InventoryDbContext>().PaymentOutcomes
+                .AnyAsync(p => p.BookingId == bookingId);
+        }, TimeSpan.FromSeconds(15), () => $"the payment outcome for {bookingId} was not recorded");
 
     public async Task StopInstanceAsync(InventoryApiFactory host)
     {

@@ -48,7 +48,7 @@ public sealed class IdempotencyAndOrderingTests(MessagingEnvironment env) : ICla
         var bookingId = "bk-" + EventProbe.NewId();
 
         await Probe.PaymentAsync(bookingId, succeeded: true);
-        await WaitForPaymentRecordAsync(bookingId);
+        await env.WaitForPaymentRecordAsync(bookingId);
         await Probe.BookingCreatedAsync(bookingId, item.ItemId, quantity: 3);
         await Probe.WaitForAsync(RoutingKeys.InventoryConfirmed, bookingId);
 
@@ -64,7 +64,7 @@ public sealed class IdempotencyAndOrderingTests(MessagingEnvironment env) : ICla
         var bookingId = "bk-" + EventProbe.NewId();
 
         await Probe.PaymentAsync(bookingId, succeeded: false);
-        await WaitForPaymentRecordAsync(bookingId);
+        await env.WaitForPaymentRecordAsync(bookingId);
         await Probe.BookingCreatedAsync(bookingId, item.ItemId, quantity: 3);
         var released = await Probe.WaitForAsync(RoutingKeys.InventoryReleased, bookingId);
         await EventProbe.SettleAsync();
@@ -178,11 +178,4 @@ public sealed class IdempotencyAndOrderingTests(MessagingEnvironment env) : ICla
         return await scope.ServiceProvider.GetRequiredService<ReservationService>().FindAsync(bookingId, CancellationToken.None);
     }
 
-    private async Task WaitForPaymentRecordAsync(string bookingId)
-    {
-        await using var scope = env.Service.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<InventoryService.Data.InventoryDbContext>();
-        await Eventually.HoldsAsync(() => db.PaymentOutcomes.Any(p => p.BookingId == bookingId), TimeSpan.FromSeconds(15),
-            () => "the payment outcome was not recorded");
-    }
 }

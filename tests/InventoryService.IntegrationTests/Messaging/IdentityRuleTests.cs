@@ -24,9 +24,9 @@ public sealed class IdentityRuleTests(MessagingEnvironment env) : IClassFixture<
         var item = await env.Service.CreateItemAsync(total: 10, lowStockThreshold: 0);
         var bookingId = "paid-" + EventProbe.NewId();
         await Probe.PaymentAsync(bookingId, succeeded: true);
-        await WaitForPaymentRecordAsync(bookingId);
+        await env.WaitForPaymentRecordAsync(bookingId);
 
-        using var stolen = await UserClient("mallory").PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 1 });
+        using var stolen = await env.Service.CreateUserClient("mallory").PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 1 });
         var httpReservation = await stolen.ReadAsync<ReservationResponse>();
         await Probe.BookingCreatedAsync(bookingId, item.ItemId, quantity: 2);
         await Probe.WaitForAsync(RoutingKeys.InventoryConfirmed, bookingId);
@@ -44,7 +44,7 @@ public sealed class IdentityRuleTests(MessagingEnvironment env) : IClassFixture<
     {
         var item = await env.Service.CreateItemAsync(total: 10, lowStockThreshold: 0);
         var bookingId = "squat-" + EventProbe.NewId();
-        using var squat = await UserClient("mallory").PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 1 });
+        using var squat = await env.Service.CreateUserClient("mallory").PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 1 });
 
         await Probe.BookingCreatedAsync(bookingId, item.ItemId, quantity: 4);
         var reserved = await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
@@ -63,7 +63,7 @@ public sealed class IdentityRuleTests(MessagingEnvironment env) : IClassFixture<
         var bookingId = "msg-" + EventProbe.NewId();
         await Probe.BookingCreatedAsync(bookingId, item.ItemId); // userId "user-1"
         await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
-        var user = UserClient("user-1");
+        var user = env.Service.CreateUserClient("user-1");
 
         using var read = await user.GetAsync($"/api/inventory/reservations/{bookingId}");
         using var release = await user.PostJsonAsync("/api/inventory/release", new { bookingId });
@@ -82,7 +82,7 @@ public sealed class IdentityRuleTests(MessagingEnvironment env) : IClassFixture<
         var item = await env.Service.CreateItemAsync(total: 10, lowStockThreshold: 0);
         var bookingId = "refused-" + EventProbe.NewId();
         await Probe.PaymentAsync(bookingId, succeeded: true);
-        await WaitForPaymentRecordAsync(bookingId);
+        await env.WaitForPaymentRecordAsync(bookingId);
 
         await Probe.BookingCreatedAsync(bookingId, "NO-SUCH-ITEM");
         await Probe.WaitForAsync(RoutingKeys.InventoryReservationFailed, bookingId);
@@ -95,19 +95,7 @@ public sealed class IdentityRuleTests(MessagingEnvironment env) : IClassFixture<
         Assert.Equal((2, 10, 2), await env.Service.CountersAsync(item.ItemId));
     }
 
-    private HttpClient UserClient(string subject)
-    {
-        var client = env.Service.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.User(subject));
-        return client;
-    }
 
-    private async Task WaitForPaymentRecordAsync(string bookingId) =>
-        await Eventually.HoldsAsync(async () =>
-        {
-            await using var scope = env.Service.Scope();
-            return await scope.ServiceProvider.GetRequiredService<InventoryDbContext>().PaymentOutcomes.AnyAsync(p => p.BookingId == bookingId);
-        }, TimeSpan.FromSeconds(15), () => $"the payment for {bookingId} was not recorded");
 
     private async Task<Reservation?> FindAsync(string key)
     {

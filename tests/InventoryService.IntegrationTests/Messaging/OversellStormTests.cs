@@ -53,8 +53,7 @@ public sealed class OversellStormTests(MessagingEnvironment env) : IClassFixture
         Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM inventory_items WHERE reserved > total OR reserved < 0"));
     }
 
-    private List<string> Outcomes(string bookingId) =>
-        env.Probe.For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
+    private List<string> Outcomes(string bookingId) => env.Probe.Outcomes(bookingId);
 
     private async Task<long> ScalarAsync(string sql)
     {

@@ -68,8 +68,7 @@ public sealed class TwoInstancesTests(MessagingEnvironment env) : IClassFixture<
         Assert.Equal((30, 30, 30), await second.CountersAsync(item.ItemId));
     }
 
-    private List<string> Outcomes(string bookingId) =>
-        env.Probe.For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
+    private List<string> Outcomes(string bookingId) => env.Probe.Outcomes(bookingId);
 }
 
 public sealed class GracefulShutdownTests(MessagingEnvironment env) : IClassFixture<MessagingEnvironment>
@@ -164,8 +163,7 @@ public sealed class BrokerRestartTests : IAsyncLifetime
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<InventoryDbContext>().OutboxMessages.CountAsync(m => m.SentAt == null));
     }
 
-    private List<string> Outcomes(string bookingId) =>
-        _env.Probe.For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
+    private List<string> Outcomes(string bookingId) => _env.Probe.Outcomes(bookingId);
 
     private static async Task<string> WaitForHealthAsync(HttpClient client, string path, System.Net.HttpStatusCode expected)
     {

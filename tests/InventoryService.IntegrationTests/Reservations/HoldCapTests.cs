@@ -19,7 +19,7 @@ public sealed class HoldCapTests(HoldCapFactory factory) : IClassFixture<HoldCap
     public async Task A_user_at_the_cap_is_refused_until_a_hold_ends_and_other_users_are_not_affected()
     {
         var item = await factory.CreateItemAsync(total: 100);
-        var alice = UserClient("cap-alice-" + Guid.NewGuid().ToString("N")[..8]);
+        var alice = factory.CreateUserClient("cap-alice-" + Guid.NewGuid().ToString("N")[..8]);
         for (var i = 0; i < HoldCapFactory.Cap; i++)
         {
             using var held = await alice.PostJsonAsync("/api/inventory/reserve", new { bookingId = $"cap-{i}", itemId = item.ItemId });
@@ -27,7 +27,7 @@ public sealed class HoldCapTests(HoldCapFactory factory) : IClassFixture<HoldCap
         }
 
         using var refused = await alice.PostJsonAsync("/api/inventory/reserve", new { bookingId = "cap-over", itemId = item.ItemId });
-        using var other = await UserClient("cap-bob-" + Guid.NewGuid().ToString("N")[..8])
+        using var other = await factory.CreateUserClient("cap-bob-" + Guid.NewGuid().ToString("N")[..8])
             .PostJsonAsync("/api/inventory/reserve", new { bookingId = "cap-0", itemId = item.ItemId });
         using var release = await alice.PostJsonAsync("/api/inventory/release", new { bookingId = "cap-0" });
         using var afterRelease = await alice.PostJsonAsync("/api/inventory/reserve", new { bookingId = "cap-over", itemId = item.ItemId });
@@ -44,7 +44,7 @@ public sealed class HoldCapTests(HoldCapFactory factory) : IClassFixture<HoldCap
     public async Task Concurrent_reserves_of_one_user_never_exceed_the_cap()
     {
         var item = await factory.CreateItemAsync(total: 100);
-        var user = UserClient("cap-race-" + Guid.NewGuid().ToString("N")[..8]);
+        var user = factory.CreateUserClient("cap-race-" + Guid.NewGuid().ToString("N")[..8]);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
             user.PostJsonAsync("/api/inventory/reserve", new { bookingId = $"race-{i}", itemId = item.ItemId })));
@@ -56,12 +56,5 @@ public sealed class HoldCapTests(HoldCapFactory factory) : IClassFixture<HoldCap
         {
             response.Dispose();
         }
-    }
-
-    private HttpClient UserClient(string subject)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.User(subject));
-        return client;
     }
 }

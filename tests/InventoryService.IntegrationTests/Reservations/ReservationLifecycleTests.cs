@@ -172,8 +172,8 @@ public sealed class ReservationLifecycleTests(InventoryApiFactory factory) : ICl
     {
         var item = await factory.CreateItemAsync(total: 5);
         var bookingId = $"owned-{item.ItemId}";
-        var alice = UserClient("alice");
-        var mallory = UserClient("mallory");
+        var alice = factory.CreateUserClient("alice");
+        var mallory = factory.CreateUserClient("mallory");
         using var reserved = await alice.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 2 });
         Assert.Equal(HttpStatusCode.Created, reserved.StatusCode);
 
@@ -208,15 +208,8 @@ public sealed class ReservationLifecycleTests(InventoryApiFactory factory) : ICl
     [InlineData("a-subject-that-is-far-too-long-to-be-recorded-as-the-user-of-a-reservation")]
     public async Task A_token_without_a_usable_subject_is_refused(string subject)
     {
-        using var response = await UserClient(subject).GetAsync("/api/inventory/reservations/any-booking");
+        using var response = await factory.CreateUserClient(subject).GetAsync("/api/inventory/reservations/any-booking");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    private HttpClient UserClient(string subject)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.User(subject));
-        return client;
     }
 }
