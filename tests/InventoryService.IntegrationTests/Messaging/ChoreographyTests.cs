@@ -126,8 +126,14 @@ public sealed class ChoreographyTests(MessagingEnvironment env) : IClassFixture<
         var serviceUser = TestEnvironment.Get("RABBITMQ_SERVICE_USER");
 
         var user = await env.VirtualHost.ManagementAsync($"users/{Uri.EscapeDataString(serviceUser)}");
-        var connections = (await env.VirtualHost.ManagementAsync($"vhosts/{Uri.EscapeDataString(env.VirtualHost.Name)}/connections"))
-            .EnumerateArray().Select(c => c.GetProperty("user").GetString()).ToList();
+        List<string?> connections = [];
+        // The management API lists connections from statistics that lag behind the broker by a few seconds.
+        await Eventually.HoldsAsync(async () =>
+        {
+            connections = (await env.VirtualHost.ManagementAsync($"vhosts/{Uri.EscapeDataString(env.VirtualHost.Name)}/connections"))
+                .EnumerateArray().Select(c => c.GetProperty("user").GetString()).ToList();
+            return connections.Contains(serviceUser);
+        }, TimeSpan.FromSeconds(20), () => $"no connection of {serviceUser} listed yet: {string.Join(", ", connections)}");
 
         var tags = user.GetProperty("tags");
         Assert.True(tags.ValueKind == System.Text.Json.JsonValueKind.Array ? tags.GetArrayLength() == 0 : tags.GetString() == "",
