@@ -1,7 +1,6 @@
 using BookingSystem.Contracts;
 using BookingSystem.DeadLetters;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 
 namespace BookingSystem.InventoryService.Messaging;
 
@@ -49,12 +48,12 @@ public sealed class DeadLetterPublisher(IConnection connection, RabbitMqOptions 
     }
 
     /// <summary>Publishes to <paramref name="queue"/>'s DLQ and waits for the broker's confirm (bounded by the publish timeout).</summary>
-    public async Task PublishAsync(string queue, BasicDeliverEventArgs delivery, string reason)
+    public async Task PublishAsync(string queue, Delivery delivery, string reason)
     {
         var channel = await ChannelAsync();
         using var timeout = new CancellationTokenSource(settings.PublishTimeout);
         await channel.BasicPublishAsync(settings.DeadLetterExchange, DeadLetterQueueNames.DeadLetterQueueOf(queue), mandatory: true,
-            PropertiesFor(delivery.BasicProperties, queue, delivery.RoutingKey, reason), delivery.Body, timeout.Token);
+            PropertiesFor(delivery.Properties, queue, delivery.RoutingKey, reason), delivery.Body, timeout.Token);
     }
 
     public async ValueTask DisposeAsync()

@@ -16,8 +16,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "RabbitMQ connection recovered")]
     public static partial void ConnectionRecovered(ILogger logger);
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Consuming {Queue} (prefetch {Prefetch}, concurrency {Concurrency})")]
-    public static partial void Consuming(ILogger logger, string queue, ushort prefetch, ushort concurrency);
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Consuming {Queue} (prefetch {Prefetch}, batches of up to {BatchSize})")]
+    public static partial void Consuming(ILogger logger, string queue, ushort prefetch, int batchSize);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Rejected message {MessageId} from {Queue} to its dead-letter queue: {Reason}")]
     public static partial void Rejected(ILogger logger, string? messageId, string queue, string reason);
@@ -31,8 +31,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Consumer of {Queue} failed; restarting in {Delay}")]
     public static partial void ConsumerFailed(ILogger logger, Exception exception, string queue, TimeSpan delay);
 
-    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Stopped consuming {Queue}; waited for {InFlight} in-flight messages")]
-    public static partial void StoppedConsuming(ILogger logger, string queue, int inFlight);
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Stopped consuming {Queue}; {Buffered} buffered messages were handled first")]
+    public static partial void StoppedConsuming(ILogger logger, string queue, int buffered);
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Debug, Message = "Published {Count} outbox messages")]
     public static partial void Dispatched(ILogger logger, int count);
@@ -64,8 +64,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 3032, Level = LogLevel.Warning, Message = "Sampling the outbox backlog and dead-letter queues failed; the next run retries")]
     public static partial void MonitorFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "Database away while handling {MessageEventType} {MessageEventId} from {Queue} (attempt {Attempt}); holding it, next try in {Delay}")]
-    public static partial void HeldForDatabase(ILogger logger, Exception exception, string messageEventType, string messageEventId, string queue, int attempt, TimeSpan delay);
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "Database away while handling {MessageEventType} {MessageEventId} from {Queue} and the rest of its batch of {BatchCount} (attempt {Attempt}); holding them, next try in {Delay}")]
+    public static partial void HeldForDatabase(ILogger logger, Exception exception, string messageEventType, string messageEventId, string queue, int batchCount, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3024, Level = LogLevel.Warning, Message = "A batch of {BatchCount} messages from {Queue} failed; applying them one by one")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, string queue, int batchCount);
 
     [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "{Admin} replayed {Replayed} message(s) from {Queue}: {Skipped} skipped, {Remaining} left, failure {Failure}")]
     public static partial void DeadLettersReplayed(ILogger logger, string admin, string queue, int replayed, int skipped, uint remaining, ReplayFailure failure);

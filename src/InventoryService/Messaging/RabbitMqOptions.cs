@@ -31,13 +31,23 @@ public sealed class RabbitMqOptions
     [Required]
     public string DeadLetterExchange { get; set; } = Topology.DeadLetterExchange;
 
-    /// <summary>Unacked messages the broker may push to one consumer.</summary>
+    /// <summary>
+    /// Unacked messages the broker may push to one consumer: the bound of its buffer. Twice the batch size lets the
+    /// next batch fill while one is applied.
+    /// </summary>
     [Range(1, 10_000)]
-    public ushort Prefetch { get; set; } = 50;
+    public ushort Prefetch { get; set; } = 1_000;
 
-    /// <summary>Messages one consumer handles at the same time.</summary>
-    [Range(1, 64)]
-    public ushort ConsumerConcurrency { get; set; } = 4;
+    /// <summary>Most messages a consumer applies in one transaction (capped at <see cref="Prefetch"/>).</summary>
+    [Range(1, 5_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// How long a consumer waits for more messages while its batch is short of <see cref="BatchSize"/>. Under load
+    /// batches fill while the previous one is applied; this only groups a trickle, so it stays small.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Larger message bodies go to the DLQ without being parsed.</summary>
     [Range(1_024, 16 * 1024 * 1024)]

@@ -19,32 +19,20 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
     /// <param name="idempotent">
     /// False for work that must not run twice (it has no key that would make a second run a no-op, like a stock
     /// adjustment): a failure during the commit itself, whose outcome is unknown, is then not retried but reported
-    /// (<see cref="CommitOutcomeUnknownException"/>). Work that can run again (keyed reservations, a consumed message
-    /// with its inbox row, expiry) is retried as any transient failure.
+    /// (<see cref="CommitOutcomeUnknownException"/>). Work that can run again (keyed reservations, consumed messages
+    /// with their inbox rows, expiry) is retried as any transient failure.
     /// </param>
-    public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool idempotent = true) =>
-        ExecuteAsync(origin: null, duplicate: default(T)!, work, cancellationToken, isRace: null, idempotent);
-
-    /// <param name="origin">The consumed message, if any: recorded first; when it was recorded before, nothing runs.</param>
-    /// <param name="duplicate">What to return for a message that was already processed.</param>
     /// <param name="isRace">
     /// A unique-key violation at save that means a concurrent transaction inserted the same business key: the unit
     /// runs again and sees the winner's row.
     /// </param>
     public async Task<T> ExecuteAsync<T>(
-        MessageOrigin? origin, T duplicate, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken,
-        Func<DbUpdateException, bool>? isRace = null, bool idempotent = true) =>
+        Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, Func<DbUpdateException, bool>? isRace = null, bool idempotent = true) =>
         await retry.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
             _afterCommit.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (origin is not null && !await Inbox.TryRecordAsync(db, origin, time.GetUtcNow(), ct))
-            {
-                Log.DuplicateEvent(logger, origin.EventId, origin.Consumer);
-                return duplicate;
-            }
-
             var result = await work(ct);
             try
             {
@@ -72,6 +60,38 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
 
             return result;
         }, cancellationToken);
+
+    /// <summary>
+    /// A batch of consumed messages as one transaction: their inbox rows in one statement; <paramref name="prepare"/>
+    /// once with the messages not seen before (to lock and load, set-wise, the rows they touch); then
+    /// <paramref name="handle"/> for each of them in arrival order, inside its own log scope and span; one commit.
+    /// Returns one result per message, <paramref name="duplicate"/> for those already processed.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> ExecuteAsync<TCommand, T>(
+        IReadOnlyList<Consumed<TCommand>> messages, T duplicate,
+        Func<IReadOnlyList<Consumed<TCommand>>, CancellationToken, Task> prepare, Func<Consumed<TCommand>, CancellationToken, Task<T>> handle,
+        CancellationToken cancellationToken, Func<DbUpdateException, bool>? isRace = null) =>
+        await ExecuteAsync(async ct =>
+        {
+            var fresh = await Inbox.TryRecordAsync(db, messages.Select(m => m.Origin).ToList(), time.GetUtcNow(), ct);
+            await prepare(messages.Where((_, i) => fresh[i]).ToList(), ct);
+            var results = new T[messages.Count];
+            for (var i = 0; i < messages.Count; i++)
+            {
+                using var entered = messages[i].Enter();
+                if (fresh[i])
+                {
+                    results[i] = await handle(messages[i], ct);
+                }
+                else
+                {
+                    Log.DuplicateEvent(logger, messages[i].Origin.EventId, messages[i].Origin.Consumer);
+                    results[i] = duplicate;
+                }
+            }
+
+            return (IReadOnlyList<T>)results;
+        }, cancellationToken, isRace);
 }
 
 /// <summary>The commit of work that must not run twice failed in a way that leaves its outcome unknown; not retried.</summary>

@@ -32,8 +32,7 @@ public static class ReservationConsumers
             return ReserveCommand.From(request, ReservationOrigin.Message, ("userId", data.UserId), envelope.CorrelationId, options, errors);
         },
         command => command.BookingId,
-        async (services, command, origin, ct) =>
-            (await services.GetRequiredService<ReservationService>().ReserveAsync(command, origin, ct)).Outcome.ToString());
+        async (services, batch, ct) => Names(await services.GetRequiredService<ReservationService>().ReserveAsync(batch, ct)));
 
     private static ConsumerDefinition<TEvent, PaymentCommand> Payment<TEvent>(
         string queue, string routingKey, string eventType, Func<TEvent, string> bookingIdOf, PaymentResult result) where TEvent : class => new(
@@ -45,6 +44,8 @@ public static class ReservationConsumers
             return new PaymentCommand(bookingId, result);
         },
         command => command.BookingId,
-        async (services, command, origin, ct) =>
-            (await services.GetRequiredService<ReservationService>().ApplyPaymentAsync(command.BookingId, command.Result, origin, ct)).ToString());
+        async (services, batch, ct) => Names(await services.GetRequiredService<ReservationService>().ApplyPaymentsAsync(batch, ct)));
+
+    private static IReadOnlyList<string> Names<TOutcome>(IReadOnlyList<TOutcome> outcomes) where TOutcome : struct, Enum =>
+        outcomes.Select(o => o.ToString()).ToList();
 }

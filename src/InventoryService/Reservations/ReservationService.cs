@@ -25,6 +25,7 @@ public sealed class ReservationService(
 {
     private const string BookingKeyIndex = "IX_reservations_booking_key";
     private const string PaymentOutcomeKey = "PK_payment_outcomes";
+    private LockedRows _locked = new();
 
     /// <param name="key">The reservation's key (<see cref="BookingKey"/>).</param>
     public Task<Reservation?> FindAsync(string key, CancellationToken cancellationToken) =>
@@ -35,21 +36,32 @@ public sealed class ReservationService(
     /// outcome that arrived before the booking is applied at once.
     /// </summary>
     public Task<ReserveResult> ReserveAsync(ReserveCommand command, CancellationToken cancellationToken) =>
-        ReserveAsync(command, origin: null, cancellationToken);
+        InTransactionAsync(ct => ReserveCountedAsync(command, origin: null, ct), cancellationToken);
 
-    public Task<ReserveResult> ReserveAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken cancellationToken) =>
-        InTransactionAsync(origin, ReserveResult.Duplicate, async ct =>
-        {
-            var result = await ReserveLockedAsync(command, origin, ct);
-            unitOfWork.OnCommitted(() => metrics.Reservation(result.Outcome.ToString()));
-            return result;
-        }, cancellationToken);
+    /// <summary>
+    /// Reserves for a batch of BookingCreated messages in one transaction: the bookings, their waiting payments and
+    /// existing reservations, and every item they name are locked once each, in a fixed order, set-wise; then each
+    /// booking is decided in arrival order against the locked counters, all lines or nothing, by the same rules as
+    /// a single reserve; one commit. A second booking with the same id in the batch sees the first one's reservation.
+    /// </summary>
+    public Task<IReadOnlyList<ReserveOutcome>> ReserveAsync(IReadOnlyList<Consumed<ReserveCommand>> messages, CancellationToken cancellationToken) =>
+        unitOfWork.ExecuteAsync(messages, ReserveOutcome.Duplicate,
+            (fresh, ct) => PrepareAsync(fresh.Select(m => m.Command.Key), fresh.SelectMany(m => m.Command.Lines).Select(l => l.ItemId), ct),
+            async (message, ct) => (await ReserveCountedAsync(message.Command, message.Origin, ct)).Outcome,
+            cancellationToken, IsRace);
+
+    private async Task<ReserveResult> ReserveCountedAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken ct)
+    {
+        var result = await ReserveLockedAsync(command, origin, ct);
+        unitOfWork.OnCommitted(() => metrics.Reservation(result.Outcome.ToString()));
+        return result;
+    }
 
     private async Task<ReserveResult> ReserveLockedAsync(ReserveCommand command, MessageOrigin? origin, CancellationToken ct)
     {
         var key = command.Key;
         await LockBookingAsync(key, ct);
-        var existing = await db.Reservations.Include(r => r.Lines).SingleOrDefaultAsync(r => r.Key == key, ct);
+        var existing = await LockReservationAsync(key, ct);
         if (existing is not null)
         {
             if (origin is not null && existing.Status is ReservationStatus.Expired or ReservationStatus.Released)
@@ -88,7 +100,7 @@ public sealed class ReservationService(
             reservation.ReleasedAt = now;
             reservation.ReleaseReason = ReleaseReason.PaymentFailed;
             payment.AppliedAt = now;
-            db.Reservations.Add(reservation);
+            AddReservation(reservation);
             outbox.Released(reservation, origin?.EventId);
             Log.Transitioned(logger, key, ReservationStatus.Reserved, ReservationStatus.Released);
             return ReserveResult.Reserved(reservation, created: true);
@@ -105,7 +117,7 @@ public sealed class ReservationService(
         }
 
         TakeStock(reservation, items, now, origin);
-        db.Reservations.Add(reservation);
+        AddReservation(reservation);
         outbox.Reserved(reservation, origin?.EventId);
         if (payment is { Result: PaymentResult.Succeeded })
         {
@@ -129,42 +141,50 @@ public sealed class ReservationService(
     /// Applies a payment outcome from the payment service to the booking that came by message with that id (an
     /// HTTP reservation's key is never a booking id, so a payment cannot reach one). Success confirms the hold (or,
     /// after expiry, takes the stock again if it can, else publishes a <see cref="ReservationFailureReasons.HoldExpired"/>
-    /// failure so the booking side refunds); failure releases it. Only the first outcome per booking counts.
+    /// failure so the booking side refunds); failure releases it. Only the first outcome per booking counts. A batch of
+    /// payment messages is one transaction, prepared set-wise like a batch of bookings.
     /// </summary>
-    public Task<PaymentHandling> ApplyPaymentAsync(string bookingId, PaymentResult result, MessageOrigin origin, CancellationToken cancellationToken) =>
-        InTransactionAsync(origin, PaymentHandling.Duplicate, async ct =>
+    public Task<IReadOnlyList<PaymentHandling>> ApplyPaymentsAsync(IReadOnlyList<Consumed<PaymentCommand>> messages, CancellationToken cancellationToken) =>
+        unitOfWork.ExecuteAsync(messages, PaymentHandling.Duplicate,
+            (fresh, ct) => PrepareAsync(fresh.Select(m => m.Command.BookingId), [], ct),
+            (message, ct) => ApplyPaymentLockedAsync(message.Command, message.Origin, ct),
+            cancellationToken, IsRace);
+
+    private async Task<PaymentHandling> ApplyPaymentLockedAsync(PaymentCommand command, MessageOrigin origin, CancellationToken ct)
+    {
+        var (bookingId, result) = (command.BookingId, command.Result);
+        await LockBookingAsync(bookingId, ct);
+        var now = time.GetUtcNow();
+        var earlier = await LockPaymentOutcomeAsync(bookingId, ct);
+        if (earlier is not null)
         {
-            await LockBookingAsync(bookingId, ct);
-            var now = time.GetUtcNow();
-            var earlier = await LockPaymentOutcomeAsync(bookingId, ct);
-            if (earlier is not null)
-            {
-                return await ApplyLaterPaymentAsync(earlier, result, now, origin, ct);
-            }
+            return await ApplyLaterPaymentAsync(earlier, result, now, origin, ct);
+        }
 
-            var payment = new PaymentOutcome
-            {
-                BookingId = bookingId, Result = result, EventId = origin.EventId, CorrelationId = origin.CorrelationId, ReceivedAt = now,
-            };
-            db.PaymentOutcomes.Add(payment);
-            var reservation = await LockReservationAsync(bookingId, ct);
-            if (reservation is null)
-            {
-                Log.PaymentOutcomeRemembered(logger, bookingId, result);
-                return PaymentHandling.Remembered;
-            }
+        var payment = new PaymentOutcome
+        {
+            BookingId = bookingId, Result = result, EventId = origin.EventId, CorrelationId = origin.CorrelationId, ReceivedAt = now,
+        };
+        db.PaymentOutcomes.Add(payment);
+        _locked.Payments[bookingId] = payment;
+        var reservation = await LockReservationAsync(bookingId, ct);
+        if (reservation is null)
+        {
+            Log.PaymentOutcomeRemembered(logger, bookingId, result);
+            return PaymentHandling.Remembered;
+        }
 
-            // Applied means "decided against the booking", whatever the answer: it no longer waits for one.
-            payment.AppliedAt = now;
-            return await ApplyToReservationAsync(reservation, result, now, origin, ct);
-        }, cancellationToken);
+        // Applied means "decided against the booking", whatever the answer: it no longer waits for one.
+        payment.AppliedAt = now;
+        return await ApplyToReservationAsync(reservation, result, now, origin, ct);
+    }
 
     /// <summary>
     /// Expires up to <paramref name="batchSize"/> holds whose deadline has passed. Rows another instance is
     /// working on are skipped (<c>SKIP LOCKED</c>), so several sweepers can run at once. Returns how many expired.
     /// </summary>
     public Task<int> ExpireDueAsync(int batchSize, CancellationToken cancellationToken) =>
-        InTransactionAsync(origin: null, 0, async ct =>
+        InTransactionAsync(async ct =>
         {
             var now = time.GetUtcNow();
             var due = await db.Reservations
@@ -200,7 +220,7 @@ public sealed class ReservationService(
         }, cancellationToken);
 
     private Task<TransitionResult> TransitionAsync(string key, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>
-        InTransactionAsync(origin: null, new TransitionResult(TransitionOutcome.AlreadyDone, null), async ct =>
+        InTransactionAsync(async ct =>
         {
             await LockBookingAsync(key, ct);
             var reservation = await LockReservationAsync(key, ct);
@@ -345,7 +365,7 @@ public sealed class ReservationService(
     /// <see cref="ReservationFailureReasons.BookingNeverArrived"/> so the payment side refunds. Returns how many.
     /// </summary>
     public Task<int> ExpireWaitingPaymentsAsync(int batchSize, CancellationToken cancellationToken) =>
-        InTransactionAsync(origin: null, 0, async ct =>
+        InTransactionAsync(async ct =>
         {
             var cutoff = time.GetUtcNow() - options.Value.PaymentRetention;
             var stale = await db.PaymentOutcomes
@@ -440,12 +460,66 @@ public sealed class ReservationService(
     };
 
     /// <summary>
-    /// Runs <paramref name="work"/> as one unit of work. The same booking raced by another transaction with other
-    /// items (the same items would have waited on our row locks) is run again, and finds the winner's reservation.
+    /// Runs <paramref name="work"/> as one unit of work with nothing locked yet. The same booking raced by another
+    /// transaction with other items (the same items would have waited on our row locks) is run again, and finds the
+    /// winner's reservation.
     /// </summary>
-    private Task<T> InTransactionAsync<T>(MessageOrigin? origin, T duplicate, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        unitOfWork.ExecuteAsync(origin, duplicate, work, cancellationToken,
-            isRace: e => DatabaseRetry.IsUniqueViolation(e, BookingKeyIndex) || DatabaseRetry.IsUniqueViolation(e, PaymentOutcomeKey));
+    private Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        unitOfWork.ExecuteAsync(ct =>
+        {
+            _locked = new LockedRows();
+            return work(ct);
+        }, cancellationToken, IsRace);
+
+    private static bool IsRace(DbUpdateException e) =>
+        DatabaseRetry.IsUniqueViolation(e, BookingKeyIndex) || DatabaseRetry.IsUniqueViolation(e, PaymentOutcomeKey);
+
+    /// <summary>
+    /// Locks, once each and set-wise, what a batch of messages about <paramref name="keys"/> decides on, in the order
+    /// every transaction takes them (bookings by lock key, payment rows, reservation rows, items by id): the
+    /// bookings; their payment outcomes; their reservations with the lines; the items named and those of the lines.
+    /// The rules then find them in <see cref="_locked"/> and query nothing more.
+    /// </summary>
+    private async Task PrepareAsync(IEnumerable<string> keys, IEnumerable<string> itemIds, CancellationToken ct)
+    {
+        _locked = new LockedRows();
+        var bookings = keys.Distinct(StringComparer.Ordinal).ToArray();
+        if (bookings.Length == 0)
+        {
+            return;
+        }
+
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT pg_advisory_xact_lock(k.lock_key)
+            FROM (SELECT DISTINCT hashtextextended(b, 0) AS lock_key FROM unnest({bookings}) AS b ORDER BY 1) AS k
+            """, ct);
+        _locked.Bookings.UnionWith(bookings);
+        var payments = await db.PaymentOutcomes
+            .FromSql($"SELECT * FROM payment_outcomes WHERE booking_id = ANY({bookings}) ORDER BY booking_id FOR UPDATE")
+            .ToDictionaryAsync(p => p.BookingId, StringComparer.Ordinal, ct);
+        var reservations = await db.Reservations
+            .FromSql($"SELECT *, xmin FROM reservations WHERE booking_key = ANY({bookings}) ORDER BY booking_key FOR UPDATE")
+            .ToDictionaryAsync(r => r.Key, StringComparer.Ordinal, ct);
+        if (reservations.Count > 0)
+        {
+            var ids = reservations.Values.Select(r => r.Id).ToList();
+            await db.ReservationLines.Where(l => ids.Contains(l.ReservationId)).LoadAsync(ct);
+        }
+
+        foreach (var booking in bookings)
+        {
+            _locked.Payments[booking] = payments.GetValueOrDefault(booking);
+            _locked.Reservations[booking] = reservations.GetValueOrDefault(booking);
+        }
+
+        await LockItemsAsync(itemIds.Concat(reservations.Values.SelectMany(r => r.Lines).Select(l => l.ItemId)), ct);
+    }
+
+    private void AddReservation(Reservation reservation)
+    {
+        db.Reservations.Add(reservation);
+        _locked.Reservations[reservation.Key] = reservation;
+    }
 
     /// <summary>
     /// Serializes everything that decides about one booking (reserve, payment, transitions) for the rest of the
@@ -453,8 +527,13 @@ public sealed class ReservationService(
     /// BookingCreated and a payment handled at the same instant would each miss the other's uncommitted row.
     /// Taken before any row lock, so the lock order stays booking, payment row, reservation row, items.
     /// </summary>
-    private async Task LockBookingAsync(string key, CancellationToken ct) =>
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", ct);
+    private async Task LockBookingAsync(string key, CancellationToken ct)
+    {
+        if (_locked.Bookings.Add(key))
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", ct);
+        }
+    }
 
     /// <summary>
     /// Whether the user may take one more hold. The user's own lock (taken after the booking's, in every reserve)
@@ -470,6 +549,11 @@ public sealed class ReservationService(
 
     private async Task<Reservation?> LockReservationAsync(string key, CancellationToken ct)
     {
+        if (_locked.Reservations.TryGetValue(key, out var locked))
+        {
+            return locked;
+        }
+
         var reservation = await db.Reservations
             .FromSql($"SELECT *, xmin FROM reservations WHERE booking_key = {key} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
@@ -478,19 +562,52 @@ public sealed class ReservationService(
             await db.Entry(reservation).Collection(r => r.Lines).LoadAsync(ct);
         }
 
-        return reservation;
+        return _locked.Reservations[key] = reservation;
     }
 
-    private Task<PaymentOutcome?> LockPaymentOutcomeAsync(string bookingId, CancellationToken ct) =>
-        db.PaymentOutcomes.FromSql($"SELECT * FROM payment_outcomes WHERE booking_id = {bookingId} FOR UPDATE").SingleOrDefaultAsync(ct);
+    private async Task<PaymentOutcome?> LockPaymentOutcomeAsync(string bookingId, CancellationToken ct)
+    {
+        if (_locked.Payments.TryGetValue(bookingId, out var locked))
+        {
+            return locked;
+        }
 
-    /// <summary>Locks the named items in item-id order and returns them by item id (unknown ids are simply absent).</summary>
+        return _locked.Payments[bookingId] = await db.PaymentOutcomes
+            .FromSql($"SELECT * FROM payment_outcomes WHERE booking_id = {bookingId} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Locks the named items in item-id order and returns them by item id (unknown ids are simply absent). Items this
+    /// transaction locked before are not queried again: a batch shares one row, and its counters, per item.
+    /// </summary>
     private async Task<Dictionary<string, InventoryItem>> LockItemsAsync(IEnumerable<string> itemIds, CancellationToken ct)
     {
         var ids = itemIds.Distinct(StringComparer.Ordinal).ToArray();
-        var items = await db.Items
-            .FromSql($"SELECT *, xmin FROM inventory_items WHERE item_id = ANY({ids}) ORDER BY item_id FOR UPDATE")
-            .ToListAsync(ct);
-        return items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
+        var missing = ids.Where(id => !_locked.Items.ContainsKey(id)).ToArray();
+        if (missing.Length > 0)
+        {
+            var found = await db.Items
+                .FromSql($"SELECT *, xmin FROM inventory_items WHERE item_id = ANY({missing}) ORDER BY item_id FOR UPDATE")
+                .ToDictionaryAsync(i => i.ItemId, StringComparer.Ordinal, ct);
+            foreach (var id in missing)
+            {
+                _locked.Items[id] = found.GetValueOrDefault(id);
+            }
+        }
+
+        return ids.Where(id => _locked.Items[id] is not null).ToDictionary(id => id, id => _locked.Items[id]!, StringComparer.Ordinal);
+    }
+
+    /// <summary>The rows the current transaction holds locks on, by key; a null value: looked up and absent.</summary>
+    private sealed class LockedRows
+    {
+        public HashSet<string> Bookings { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, PaymentOutcome?> Payments { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Reservation?> Reservations { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, InventoryItem?> Items { get; } = new(StringComparer.Ordinal);
     }
 }

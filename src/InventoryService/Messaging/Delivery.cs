@@ -1,0 +1,16 @@
+using System.Diagnostics;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace BookingSystem.InventoryService.Messaging;
+
+/// <summary>
+/// A delivery kept past its event handler, waiting in a consumer's batch buffer: RabbitMQ.Client lends the body only
+/// for the handler's duration, so it is copied (bounded by the prefetch and <see cref="RabbitMqOptions.MaxMessageBytes"/>
+/// is checked before anything else reads it).
+/// </summary>
+public sealed record Delivery(ulong Tag, string RoutingKey, IReadOnlyBasicProperties Properties, ReadOnlyMemory<byte> Body, long ReceivedAt)
+{
+    public static Delivery Copy(BasicDeliverEventArgs delivery) =>
+        new(delivery.DeliveryTag, delivery.RoutingKey, delivery.BasicProperties, delivery.Body.ToArray(), Stopwatch.GetTimestamp());
+}
