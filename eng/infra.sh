@@ -149,6 +149,9 @@ port = $POSTGRES_PORT
 unix_socket_directories = '$sock'
 # Tests create many throwaway databases, each with its own connection pool.
 max_connections = 300
+# Where the database time goes, per statement (docs/benchmarks.md: CREATE EXTENSION pg_stat_statements, then query it).
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
 EOF
     if ((durable)); then
         as_pg tee -a "$pg_data/booking-local.conf" >/dev/null <<'EOF'
@@ -228,7 +231,7 @@ pg_wait_ready() {
     done
 }
 
-# Role (LOGIN, CREATEDB, password from .env) and database owned by it; idempotent.
+# Role (LOGIN, CREATEDB, password from .env) and database owned by it, pg_stat_statements; idempotent.
 pg_provision() {
     (
         export BOOKING_PG_PASSWORD="$POSTGRES_PASSWORD"
@@ -240,6 +243,10 @@ SELECT format('CREATE ROLE %I LOGIN CREATEDB', :'role')
 SELECT format('ALTER ROLE %I LOGIN CREATEDB PASSWORD %L', :'role', :'pw') \gexec
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
+-- Per-statement database time, read from the postgres database (docs/benchmarks.md, profile).
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+SELECT format('GRANT pg_read_all_stats TO %I', :'role') \gexec
+SELECT format('GRANT EXECUTE ON FUNCTION pg_stat_statements_reset TO %I', :'role') \gexec
 SQL
     ) || pg_fail "creating role $POSTGRES_USER / database $POSTGRES_DB failed"
 }

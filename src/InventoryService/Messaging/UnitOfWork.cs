@@ -4,13 +4,21 @@ using Microsoft.EntityFrameworkCore;
 namespace BookingSystem.InventoryService.Messaging;
 
 /// <summary>
-/// One database transaction for a change and what it says about it: with a consumed message, the inbox row that
-/// makes a redelivery a no-op; the outbox rows the change wrote; one commit; then the dispatcher is woken. The
+/// One database transaction for a change and what it says about it: with consumed messages, the inbox rows that
+/// make a redelivery a no-op; the outbox rows the change wrote (one statement); one commit; then the dispatcher is woken. The
 /// whole unit is retried on transient database errors, so it must be safe to run again from the start.
 /// </summary>
-public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, OutboxSignal outboxSignal, TimeProvider time, ILogger<UnitOfWork> logger)
+public sealed class UnitOfWork(
+    InventoryDbContext db, Outbox outbox, DatabaseRetry retry, OutboxSignal outboxSignal, TimeProvider time, ILogger<UnitOfWork> logger)
 {
     private readonly List<Action> _afterCommit = [];
+    private readonly List<Func<CancellationToken, Task>> _beforeSave = [];
+
+    /// <summary>
+    /// Runs <paramref name="write"/> at the end of the current attempt, before the tracked changes are saved: for rows
+    /// a feature writes set-wise instead of through the change tracker.
+    /// </summary>
+    public void BeforeSave(Func<CancellationToken, Task> write) => _beforeSave.Add(write);
 
     /// <summary>Runs <paramref name="action"/> once the current attempt has committed (not for an attempt that is retried or fails).</summary>
     public void OnCommitted(Action action) => _afterCommit.Add(action);
@@ -31,11 +39,19 @@ public sealed class UnitOfWork(InventoryDbContext db, DatabaseRetry retry, Outbo
         await retry.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
+            outbox.Clear();
             _afterCommit.Clear();
+            _beforeSave.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var result = await work(ct);
             try
             {
+                foreach (var write in _beforeSave)
+                {
+                    await write(ct);
+                }
+
+                await outbox.WriteAsync(ct);
                 await db.SaveChangesAsync(ct);
             }
             catch (DbUpdateException e) when (isRace?.Invoke(e) == true)
