@@ -23,7 +23,7 @@ public sealed record BenchOptions
 
     public int DbConnections { get; init; } = 8;
 
-    public int DbBatch { get; init; } = 1;
+    public int DbBatch { get; init; } = 500;
 
     public int EchoPrefetch { get; init; } = 1_000;
 

@@ -13,8 +13,8 @@ namespace BookingSystem.Cli.Bench;
 /// of an existing reservation and of a payment that came first, <c>SELECT ... FOR UPDATE</c> of the items in id
 /// order, then in one round trip the reservation, its lines, the counters and the outbox row; commit. A payment
 /// locks its reservation (and, for a release, the items), records the payment outcome, moves the status and
-/// writes the outbox row. <see cref="Batch"/> bookings share one transaction (1 = one per booking, as the service
-/// does today); the statements are set-based (<c>unnest</c>) so that one code path serves every batch size.
+/// writes the outbox row. Up to <see cref="Batch"/> bookings share one transaction (what is waiting, as the service
+/// takes a batch from its buffer); the statements are set-based (<c>unnest</c>), as the service writes them.
 /// </summary>
 public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int connections, int batch, TimeProvider time) : IBenchTarget
 {

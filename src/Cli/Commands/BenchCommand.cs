@@ -53,7 +53,7 @@ public static class BenchCommand
         });
         var timeLimit = Ranged(new Option<int>("--time-limit") { Description = "Seconds each phase may take before it is cut off (default 120; full: 900)." }, 5, 86_400);
         var noCeilings = new Option<bool>("--no-ceilings") { Description = "Measure the service only." };
-        var dbBatch = Ranged(new Option<int>("--db-batch") { Description = "DB ceiling: bookings per transaction (1 = one each, as the service does now).", DefaultValueFactory = _ => 1 }, 1, 1_000);
+        var dbBatch = Ranged(new Option<int>("--db-batch") { Description = "DB ceiling: bookings per transaction at most (default 500, the service's RabbitMq:BatchSize).", DefaultValueFactory = _ => 500 }, 1, 1_000);
         var dbConnections = Ranged(new Option<int>("--db-connections") { Description = "DB ceiling: concurrent connections.", DefaultValueFactory = _ => 8 }, 1, 64);
         var echoPrefetch = Ranged(new Option<int>("--echo-prefetch") { Description = "Broker ceiling: the echo consumer's prefetch.", DefaultValueFactory = _ => 1_000 }, 1, 10_000);
         var echoConcurrency = Ranged(new Option<int>("--echo-concurrency") { Description = "Broker ceiling: messages the echo handles at once.", DefaultValueFactory = _ => 64 }, 1, 1_000);
