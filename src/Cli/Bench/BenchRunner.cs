@@ -44,7 +44,7 @@ public sealed record BenchOptions
     public string? Label { get; init; }
 
     /// <summary>Bookings of the unmeasured phase before each measured one (not for a drain).</summary>
-    public int Warmup { get; init; } = 300;
+    public int Warmup { get; init; } = 10_000;
 
     /// <summary>Keep each scenario's database and virtual host (to look at them afterwards).</summary>
     public bool Keep { get; init; }

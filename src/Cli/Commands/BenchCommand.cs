@@ -89,7 +89,7 @@ public static class BenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the booking plans.", DefaultValueFactory = _ => 1 };
         var warmup = Ranged(new Option<int>("--warmup")
         {
-            Description = "Bookings of an unmeasured phase before each measured one (JIT, pools); not for drain.", DefaultValueFactory = _ => 300,
+            Description = "Bookings of an unmeasured phase before each measured one (JIT with dynamic PGO settles after about 10,000; pools); not for drain.", DefaultValueFactory = _ => 10_000,
         }, 0, 100_000);
         var keep = new Option<bool>("--keep") { Description = "Keep each scenario's database and virtual host afterwards." };
 

@@ -13,6 +13,7 @@ public sealed record ConsumerDependencies(
     ConsumerStatus Status,
     IServiceScopeFactory Scopes,
     InventoryMetrics Metrics,
+    CrashPoints CrashPoints,
     IOptions<RabbitMqOptions> Options);
 
 /// <summary>Which queues have a live consumer right now (every registered consumer reports here); readiness fails while one is down.</summary>

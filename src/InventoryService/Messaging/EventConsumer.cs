@@ -239,6 +239,7 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         await ApplyAsync(channel, accepted, applied);
         if (applied.Count > 0)
         {
+            _dependencies.CrashPoints.Reached(CrashPoint.AfterCommit);
             await channel.BasicAckAsync(applied.Max(), multiple: applied.Count > 1, CancellationToken.None);
         }
     }

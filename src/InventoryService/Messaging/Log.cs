@@ -73,6 +73,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "{Admin} replayed {Replayed} message(s) from {Queue}: {Skipped} skipped, {Remaining} left, failure {Failure}")]
     public static partial void DeadLettersReplayed(ILogger logger, string admin, string queue, int replayed, int skipped, uint remaining, ReplayFailure failure);
 
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Critical, Message = "Crash point {CrashPoint} reached ({Times} times): killing this process (Faults:CrashAt, a test hook)")]
+    public static partial void CrashPointReached(ILogger logger, CrashPoint crashPoint, int times);
+
     [LoggerMessage(EventId = 3041, Level = LogLevel.Warning, Message = "Dead-letter request failed: RabbitMQ unavailable")]
     public static partial void DeadLetterBrokerUnavailable(ILogger logger, Exception exception);
 }

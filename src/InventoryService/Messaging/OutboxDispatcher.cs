@@ -21,6 +21,7 @@ public sealed class OutboxDispatcher(
     [FromKeyedServices(RabbitMqConnection.PublishPurpose)] RabbitMqConnection connection,
     BrokerTopology topology,
     OutboxSignal signal,
+    CrashPoints crashPoints,
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<RabbitMqOptions> rabbitOptions,
@@ -78,6 +79,7 @@ public sealed class OutboxDispatcher(
 
         var results = await Task.WhenAll(batch.Select(message => PublishAsync(channel, message)));
         var sent = batch.Where((_, i) => results[i] is null).Select(m => m.Id).ToArray();
+        crashPoints.Reached(CrashPoint.AfterPublish);
         // Marking is not cancelled by shutdown: what the broker confirmed must be recorded as sent.
         await db.Database.ExecuteSqlAsync($"""
             UPDATE outbox_messages SET sent_at = {time.GetUtcNow()}, attempts = attempts + 1, last_error = NULL, claimed_until = NULL

@@ -9,7 +9,8 @@ namespace BookingSystem.InventoryService.Messaging;
 /// whole unit is retried on transient database errors, so it must be safe to run again from the start.
 /// </summary>
 public sealed class UnitOfWork(
-    InventoryDbContext db, Outbox outbox, DatabaseRetry retry, OutboxSignal outboxSignal, TimeProvider time, ILogger<UnitOfWork> logger)
+    InventoryDbContext db, Outbox outbox, DatabaseRetry retry, OutboxSignal outboxSignal, CrashPoints crashPoints, TimeProvider time,
+    ILogger<UnitOfWork> logger)
 {
     private readonly List<Action> _afterCommit = [];
     private readonly List<Func<CancellationToken, Task>> _beforeSave = [];
@@ -59,6 +60,7 @@ public sealed class UnitOfWork(
                 throw new TransientConflictException(e);
             }
 
+            crashPoints.Reached(CrashPoint.BeforeCommit);
             try
             {
                 await transaction.CommitAsync(ct);

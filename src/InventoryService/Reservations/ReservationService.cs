@@ -48,7 +48,8 @@ public sealed class ReservationService(
     /// </summary>
     public Task<IReadOnlyList<ReserveOutcome>> ReserveAsync(IReadOnlyList<Consumed<ReserveCommand>> messages, CancellationToken cancellationToken) =>
         unitOfWork.ExecuteAsync(messages, ReserveOutcome.Duplicate,
-            (fresh, ct) => PrepareAsync(fresh.Select(m => m.Command.Key), fresh.SelectMany(m => m.Command.Lines).Select(l => l.ItemId), ct),
+            (fresh, ct) => PrepareAsync(
+                fresh.Select(m => m.Command.Key), fresh.SelectMany(m => m.Command.Lines).Select(l => l.ItemId), (_, _) => false, ct),
             async (message, ct) => (await ReserveCountedAsync(message.Command, message.Origin, ct)).Outcome,
             cancellationToken, IsRace);
 
@@ -148,7 +149,11 @@ public sealed class ReservationService(
     /// </summary>
     public Task<IReadOnlyList<PaymentHandling>> ApplyPaymentsAsync(IReadOnlyList<Consumed<PaymentCommand>> messages, CancellationToken cancellationToken) =>
         unitOfWork.ExecuteAsync(messages, PaymentHandling.Duplicate,
-            (fresh, ct) => PrepareAsync(fresh.Select(m => m.Command.BookingId), [], ct),
+            (fresh, ct) =>
+            {
+                var results = fresh.ToLookup(m => m.Command.BookingId, m => m.Command.Result, StringComparer.Ordinal);
+                return PrepareAsync(fresh.Select(m => m.Command.BookingId), [], (key, reservation) => MayMoveStock(results[key], reservation), ct);
+            },
             (message, ct) => ApplyPaymentLockedAsync(message.Command, message.Origin, ct),
             cancellationToken, IsRace);
 
@@ -482,7 +487,12 @@ public sealed class ReservationService(
     /// bookings; their payment outcomes; their reservations with the lines; the items named and those of the lines.
     /// The rules then find them in <see cref="_locked"/> and query nothing more.
     /// </summary>
-    private async Task PrepareAsync(IEnumerable<string> keys, IEnumerable<string> itemIds, CancellationToken ct)
+    /// <param name="linesMatter">
+    /// Whether the items of an existing reservation's lines are locked too: only when the batch may move its stock
+    /// (locking items a message does not change would make consumers of other queues wait for nothing).
+    /// </param>
+    private async Task PrepareAsync(
+        IEnumerable<string> keys, IEnumerable<string> itemIds, Func<string, Reservation, bool> linesMatter, CancellationToken ct)
     {
         BeginAttempt();
         var bookings = keys.Distinct(StringComparer.Ordinal).ToArray();
@@ -514,8 +524,19 @@ public sealed class ReservationService(
             _locked.Reservations[booking] = reservations.GetValueOrDefault(booking);
         }
 
-        await LockItemsAsync(itemIds.Concat(reservations.Values.SelectMany(r => r.Lines).Select(l => l.ItemId)), ct);
+        await LockItemsAsync(itemIds.Concat(reservations.Where(r => linesMatter(r.Key, r.Value)).SelectMany(r => r.Value.Lines).Select(l => l.ItemId)), ct);
     }
+
+    /// <summary>
+    /// Whether payment outcomes can change the stock a reservation holds: a failure releases a hold; a success takes
+    /// the stock again after expiry or release. A success on a hold (confirm) or anything on a confirmed one does not.
+    /// </summary>
+    private static bool MayMoveStock(IEnumerable<PaymentResult> results, Reservation reservation) => reservation.Status switch
+    {
+        ReservationStatus.Reserved => results.Contains(PaymentResult.Failed),
+        ReservationStatus.Expired or ReservationStatus.Released => results.Contains(PaymentResult.Succeeded),
+        _ => false,
+    };
 
     /// <summary>Nothing locked or created yet (an attempt that is run again starts here too).</summary>
     private void BeginAttempt()
