@@ -1,5 +1,6 @@
 using BookingSystem.InventoryService.Data;
 using BookingSystem.ServiceDefaults;
+using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Messaging;
 
@@ -9,6 +10,7 @@ public static class MessagingExtensions
     {
         builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxLeaseValidation>();
         builder.Services.AddOptions<FaultOptions>().BindConfiguration(FaultOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CrashPoints>();
         builder.Services.AddSingleton<OutboxSignal>();

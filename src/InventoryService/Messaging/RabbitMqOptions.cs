@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using BookingSystem.Contracts;
+using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Messaging;
 
@@ -99,4 +100,17 @@ public sealed class OutboxOptions
     /// <summary>Unsent rows above which /health/messaging reports Degraded.</summary>
     [Range(1, int.MaxValue)]
     public int BacklogWarningThreshold { get; set; } = 1_000;
+}
+
+/// <summary>
+/// A claim must outlast the publish it covers, else a slow but live dispatcher loses its rows to another one and the
+/// events go out twice: <see cref="OutboxOptions.ClaimLease"/> must be longer than <see cref="RabbitMqOptions.PublishTimeout"/>.
+/// </summary>
+public sealed class OutboxLeaseValidation(IOptions<RabbitMqOptions> rabbitMq) : IValidateOptions<OutboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutboxOptions options) =>
+        options.ClaimLease > rabbitMq.Value.PublishTimeout
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                $"Outbox:ClaimLease ({options.ClaimLease}) must be longer than RabbitMq:PublishTimeout ({rabbitMq.Value.PublishTimeout}).");
 }

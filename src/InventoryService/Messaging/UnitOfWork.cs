@@ -35,8 +35,13 @@ public sealed class UnitOfWork(
     /// A unique-key violation at save that means a concurrent transaction inserted the same business key: the unit
     /// runs again and sees the winner's row.
     /// </param>
-    public async Task<T> ExecuteAsync<T>(
+    public Task<T> ExecuteAsync<T>(
         Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, Func<DbUpdateException, bool>? isRace = null, bool idempotent = true) =>
+        ExecuteAsync(work, consumesMessages: false, cancellationToken, isRace, idempotent);
+
+    private async Task<T> ExecuteAsync<T>(
+        Func<CancellationToken, Task<T>> work, bool consumesMessages, CancellationToken cancellationToken, Func<DbUpdateException, bool>? isRace,
+        bool idempotent) =>
         await retry.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
@@ -60,7 +65,11 @@ public sealed class UnitOfWork(
                 throw new TransientConflictException(e);
             }
 
-            crashPoints.Reached(CrashPoint.BeforeCommit);
+            if (consumesMessages)
+            {
+                crashPoints.Reached(CrashPoint.BeforeCommit);
+            }
+
             try
             {
                 await transaction.CommitAsync(ct);
@@ -109,7 +118,7 @@ public sealed class UnitOfWork(
             }
 
             return (IReadOnlyList<T>)results;
-        }, cancellationToken, isRace);
+        }, consumesMessages: true, cancellationToken, isRace, idempotent: true);
 }
 
 /// <summary>The commit of work that must not run twice failed in a way that leaves its outcome unknown; not retried.</summary>

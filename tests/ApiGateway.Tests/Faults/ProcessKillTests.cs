@@ -7,8 +7,9 @@ using Npgsql;
 namespace BookingSystem.ApiGateway.Tests.Faults;
 
 /// <summary>
-/// The service as a real process, killed with SIGKILL at random moments while bookings and payments stream in,
-/// and started again each time: every booking ends with exactly one reservation and one confirmation (by event
+/// The service as a real process, killed with SIGKILL while bookings and payments stream in, and started again each
+/// time: at random moments, and at each risky point (the process kills itself there through the
+/// <c>Faults:CrashAt</c> test hook). Every booking ends with exactly one reservation and one confirmation (by event
 /// id: a re-published copy is the same event), the counters match the lines, and the outbox drains.
 /// </summary>
 public sealed class ProcessKillTests : IAsyncLifetime
@@ -42,46 +43,79 @@ public sealed class ProcessKillTests : IAsyncLifetime
     [Fact]
     public async Task Killing_the_service_three_times_mid_stream_loses_and_doubles_nothing()
     {
-        _service = await StartServiceAsync();
-        const string ItemId = "KILL-ROOM";
-        await ExecuteAsync($"INSERT INTO inventory_items (item_id, name, total, reserved, low_stock_threshold, created_at, updated_at) " +
-            $"VALUES ('{ItemId}', 'Kill room', {Bookings * 2}, 0, 0, now(), now())");
-        var bookings = Enumerable.Range(0, Bookings).Select(i => $"kill-{i}-{EventProbe.NewId()}").ToList();
-
-        var stream = Task.Run(async () =>
-        {
-            foreach (var bookingId in bookings)
-            {
-                await _probe.BookingCreatedAsync(bookingId, ItemId);
-                await _probe.PaymentAsync(bookingId, succeeded: true);
-            }
-        });
+        var (bookings, stream) = await StartStreamAsync("kill", Bookings);
         for (var kill = 0; kill < Kills; kill++)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(300, 1_500)));
-            await _service.DisposeAsync(); // SIGKILL: no drain, no ack, no flush
+            await _service!.DisposeAsync(); // SIGKILL: no drain, no ack, no flush
             _service = await StartServiceAsync();
         }
 
         await stream;
+        await AssertEveryBookingOnceAsync(bookings);
+    }
+
+    /// <param name="point">Where the service kills itself: changes written but not committed; a batch committed but not
+    /// acked; outcome events published and confirmed but not marked sent.</param>
+    [Theory]
+    [InlineData("BeforeCommit")]
+    [InlineData("AfterCommit")]
+    [InlineData("AfterPublish")]
+    public async Task A_kill_at_a_risky_point_loses_and_doubles_nothing(string point)
+    {
+        var (bookings, stream) = await StartStreamAsync(point.ToLowerInvariant(), Bookings / 2,
+            ("Faults__CrashAt", point), ("Faults__CrashAfter", RandomNumberGenerator.GetInt32(2, 6).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var killed = _service!;
+        await Eventually.HoldsAsync(() => killed.HasExited, TimeSpan.FromSeconds(60),
+            () => $"the service did not reach {point}; its last output: {killed.Output[Math.Max(0, killed.Output.Length - 3_000)..]}");
+        Assert.Contains($"Crash point {point} reached", killed.Output, StringComparison.Ordinal);
+        await killed.DisposeAsync();
+        _service = await StartServiceAsync();
+
+        await stream;
+        await AssertEveryBookingOnceAsync(bookings);
+    }
+
+    /// <summary>Starts the service and a stream of bookings, each followed by its successful payment, on one item.</summary>
+    private async Task<(List<string> Bookings, Task Stream)> StartStreamAsync(string name, int count, params (string Key, string Value)[] settings)
+    {
+        _service = await StartServiceAsync(settings);
+        var itemId = $"KILL-{name.ToUpperInvariant()}";
+        await ExecuteAsync($"INSERT INTO inventory_items (item_id, name, total, reserved, low_stock_threshold, created_at, updated_at) " +
+            $"VALUES ('{itemId}', 'Kill room', {count * 2}, 0, 0, now(), now())");
+        var bookings = Enumerable.Range(0, count).Select(i => $"{name}-{i}-{EventProbe.NewId()}").ToList();
+        var stream = Task.Run(async () =>
+        {
+            foreach (var bookingId in bookings)
+            {
+                await _probe.BookingCreatedAsync(bookingId, itemId);
+                await _probe.PaymentAsync(bookingId, succeeded: true);
+            }
+        });
+        return (bookings, stream);
+    }
+
+    /// <summary>Lost none, doubled none: one reservation and one confirmation each, counters equal to the lines.</summary>
+    private async Task AssertEveryBookingOnceAsync(List<string> bookings)
+    {
         await Eventually.HoldsAsync(() => bookings.All(b => Distinct(b, RoutingKeys.InventoryConfirmed) > 0), TimeSpan.FromSeconds(90),
-            () => $"{bookings.Count(b => Distinct(b, RoutingKeys.InventoryConfirmed) == 0)} of {Bookings} bookings are not confirmed");
+            () => $"{bookings.Count(b => Distinct(b, RoutingKeys.InventoryConfirmed) == 0)} of {bookings.Count} bookings are not confirmed");
         await Eventually.HoldsAsync(async () => await ScalarAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") == 0,
             TimeSpan.FromSeconds(30), () => "the outbox did not drain");
         await EventProbe.SettleAsync();
 
         Assert.All(bookings, b => Assert.Equal((1, 1), (Distinct(b, RoutingKeys.InventoryReserved), Distinct(b, RoutingKeys.InventoryConfirmed))));
         Assert.All(bookings, b => Assert.Equal(0, Distinct(b, RoutingKeys.InventoryReleased) + Distinct(b, RoutingKeys.InventoryReservationFailed)));
-        Assert.Equal(Bookings, await ScalarAsync("SELECT count(*) FROM reservations WHERE status = 'Confirmed'"));
-        Assert.Equal(Bookings, await ScalarAsync($"SELECT reserved FROM inventory_items WHERE item_id = '{ItemId}'"));
-        Assert.Equal(Bookings, await ScalarAsync(
+        Assert.Equal(bookings.Count, await ScalarAsync("SELECT count(*) FROM reservations WHERE status = 'Confirmed'"));
+        Assert.Equal(bookings.Count, await ScalarAsync("SELECT sum(reserved) FROM inventory_items"));
+        Assert.Equal(bookings.Count, await ScalarAsync(
             "SELECT coalesce(sum(l.quantity), 0) FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id WHERE r.status IN ('Reserved', 'Confirmed')"));
     }
 
     private int Distinct(string bookingId, string routingKey) =>
         _probe.For(bookingId).Where(e => e.RoutingKey == routingKey).Select(e => e.EventId).Distinct().Count();
 
-    private async Task<AppProcess> StartServiceAsync()
+    private async Task<AppProcess> StartServiceAsync(params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string>
         {
@@ -89,10 +123,18 @@ public sealed class ProcessKillTests : IAsyncLifetime
             ["Jwt__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
             ["Seed__Enabled"] = "false",
             ["Outbox__PollInterval"] = "00:00:00.200",
+            // Rows a killed dispatcher had claimed go again after the lease: short here, longer than a publish may take.
+            ["Outbox__ClaimLease"] = "00:00:03",
+            ["RabbitMq__PublishTimeout"] = "00:00:02",
         };
         foreach (var (key, value) in TestEnvironment.RabbitMqSettings(_vhost.Name))
         {
             settings[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+        }
+
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
         }
 
         var service = AppProcess.Start("inventory", "BookingSystem.InventoryService", settings, TestEnvironment.FreePort());
