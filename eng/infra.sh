@@ -14,6 +14,7 @@
 #   eng/infra.sh down    stop what this checkout started; the data stays in .local/
 #   eng/infra.sh status  show what runs where
 #   eng/infra.sh rabbitmqctl ARGS...  rabbitmqctl for this checkout's node
+#   eng/infra.sh postgres crash|start  stop PostgreSQL as a crash would (-m immediate) / start it again (the fault tests)
 #
 # Settings come from .env; variables already in the environment win. Ports:
 #   PostgreSQL  127.0.0.1:$POSTGRES_PORT              data .local/pg
@@ -29,7 +30,7 @@ LOG_TAG=infra
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-    echo "usage: eng/infra.sh up [--durable]|down|status|rabbitmqctl ARGS..." >&2
+    echo "usage: eng/infra.sh up [--durable]|down|status|rabbitmqctl ARGS...|postgres crash|start" >&2
     exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -587,6 +588,29 @@ cmd_rabbitmqctl() {
     rmq rabbitmqctl -n "$rmq_node" "$@"
 }
 
+# The database-restart test: `postgres crash` stops this checkout's PostgreSQL as a crash would (`pg_ctl stop -m
+# immediate`: no checkpoint, connections cut, crash recovery at the next start); `postgres start` starts it again with
+# its settings unchanged (durable or not) and waits until it answers.
+cmd_postgres() {
+    find_pg_bin || die "PostgreSQL binaries not found under /usr/lib/postgresql (set PG_BINDIR)"
+    case $1 in
+    crash)
+        pg_our_pid >/dev/null || die "PostgreSQL is not running from this checkout (run eng/infra.sh up)"
+        log "stopping PostgreSQL immediately (pid $(pg_our_pid || echo '?')), as a crash would"
+        as_pg "$pg_bin/pg_ctl" stop -D "$pg_data" -m immediate -w -t "$timeout_s" -s </dev/null >/dev/null 2>&1 ||
+            pg_fail "pg_ctl stop -m immediate failed"
+        ;;
+    start)
+        pg_our_pid >/dev/null && { log "PostgreSQL is running"; return; }
+        as_pg "$pg_bin/pg_ctl" start -D "$pg_data" -l "$pg_log" -w -t "$timeout_s" -s </dev/null >/dev/null 2>&1 9>&- ||
+            pg_fail "PostgreSQL did not start"
+        pg_wait_ready
+        log "PostgreSQL recovered and running"
+        ;;
+    *) usage ;;
+    esac
+}
+
 case $1 in
 up)
     [[ $# -le 2 ]] || usage
@@ -600,5 +624,6 @@ up)
 down) [[ $# -eq 1 ]] || usage; cmd_down ;;
 status) [[ $# -eq 1 ]] || usage; cmd_status ;;
 rabbitmqctl) cmd_rabbitmqctl "${@:2}" ;;
+postgres) [[ $# -eq 2 ]] || usage; cmd_postgres "$2" ;;
 *) usage ;;
 esac

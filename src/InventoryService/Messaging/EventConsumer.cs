@@ -86,7 +86,8 @@ public sealed class EventConsumer<TEvent, TCommand> : BackgroundService where TE
         await _dependencies.Topology.DeclareConsumerQueueAsync(channel, Queue, _definition.RoutingKey, stoppingToken);
         await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
-        var buffer = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new() { SingleReader = true, SingleWriter = true });
+        // Not SingleReader: that channel kind cannot count, and the drain at shutdown reports what it handled.
+        var buffer = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new() { SingleWriter = true });
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {

@@ -1,6 +1,5 @@
 using BookingSystem.Contracts;
 using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
-using Npgsql;
 
 namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
 
@@ -33,13 +32,9 @@ public sealed class BatchTests : IAsyncLifetime
     public async Task One_message_that_fails_in_a_full_batch_reaches_the_DLQ_alone_and_its_neighbours_are_applied_once()
     {
         var item = await _env.Service.CreateItemAsync(total: 100, lowStockThreshold: 0);
-        var poison = "poison-" + EventProbe.NewId();
+        var poison = PoisonBookings.Prefix + EventProbe.NewId();
         // A booking that passes every check but that the database refuses: the batch's insert fails as a whole.
-        await ExecuteAsync("""
-            CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN IF NEW.booking_id LIKE 'poison-%' THEN RAISE EXCEPTION 'poison booking %', NEW.booking_id; END IF; RETURN NEW; END $$;
-            CREATE TRIGGER refuse_poison BEFORE INSERT ON reservations FOR EACH ROW EXECUTE FUNCTION refuse_poison();
-            """);
+        await PoisonBookings.RefuseAsync(_env.Database);
         try
         {
             await _env.StopInstanceAsync(_env.Service);
@@ -77,7 +72,7 @@ public sealed class BatchTests : IAsyncLifetime
         }
         finally
         {
-            await ExecuteAsync("DROP TRIGGER refuse_poison ON reservations; DROP FUNCTION refuse_poison();");
+            await PoisonBookings.AllowAsync(_env.Database);
         }
     }
 
@@ -128,13 +123,5 @@ public sealed class BatchTests : IAsyncLifetime
         }
 
         Assert.Equal((5, 5, 5), await instance.CountersAsync(item.ItemId));
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_env.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using BookingSystem.Contracts;
+using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
+
+namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
+
+/// <summary>
+/// The shared PostgreSQL stopped as a crash would (<c>pg_ctl stop -m immediate</c>) in the middle of a stream of
+/// bookings, and started again: the messages in flight are held and applied after recovery (not acked before, not
+/// dead-lettered because of the outage), every booking ends with exactly one reservation, the counters match the
+/// lines. Stops the database every test uses, so it runs alone (eng/test.sh runs it after the rest).
+/// </summary>
+[Collection(nameof(BrokerRestartCollection))]
+public sealed class DatabaseRestartTests : IAsyncLifetime
+{
+    private readonly MessagingEnvironment _env = new();
+
+    public Task InitializeAsync() => _env.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await InfraAsync("postgres", "start"); // whatever happened, leave the database running
+        await _env.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_PostgreSQL_crash_mid_stream_loses_doubles_and_dead_letters_nothing()
+    {
+        var item = await _env.Service.CreateItemAsync(total: 400, lowStockThreshold: 0);
+        var bookings = Enumerable.Range(0, 300).Select(i => $"pg-{i}-{EventProbe.NewId()}").ToList();
+        var stream = Task.Run(async () =>
+        {
+            foreach (var bookingId in bookings)
+            {
+                await _env.Probe.BookingCreatedAsync(bookingId, item.ItemId);
+            }
+        });
+        await Eventually.HoldsAsync(() => _env.Probe.Received.Count >= 40, TimeSpan.FromSeconds(30), () => "the stream did not start");
+
+        await InfraAsync("postgres", "crash");
+        var down = Stopwatch.StartNew();
+        await stream; // the broker takes the rest while the database is away
+        await Task.Delay(TimeSpan.FromSeconds(3) - down.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
+        var answeredWhileDown = _env.Probe.Received.Count;
+        await InfraAsync("postgres", "start");
+
+        await Eventually.HoldsAsync(() => bookings.All(b => _env.Probe.Outcomes(b).Count > 0), TimeSpan.FromSeconds(90),
+            () => $"{bookings.Count(b => _env.Probe.Outcomes(b).Count == 0)} of {bookings.Count} bookings have no outcome");
+        await EventProbe.SettleAsync();
+
+        Assert.All(bookings, b => Assert.Equal([RoutingKeys.InventoryReserved], _env.Probe.Outcomes(b)));
+        Assert.Empty(await _env.Probe.DeadLettersAsync(Topology.BookingCreatedQueue));
+        Assert.Equal((bookings.Count, 400, bookings.Count), await _env.Service.CountersAsync(item.ItemId));
+        Assert.True(answeredWhileDown < bookings.Count, "every booking was answered before the crash: the test proved nothing");
+    }
+
+    private static async Task InfraAsync(params string[] arguments)
+    {
+        var script = Path.Combine(TestEnvironment.RepositoryRoot(), "eng", "infra.sh");
+        using var process = Process.Start(new ProcessStartInfo(script, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"eng/infra.sh {string.Join(' ', arguments)} failed: {output}");
+    }
+}
