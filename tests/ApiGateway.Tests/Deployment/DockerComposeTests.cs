@@ -24,7 +24,7 @@ public sealed class DockerComposeTests
         var (volumesExit, volumes) = await DockerComposeAsync("config", "--volumes");
 
         Assert.Equal((0, 0), (servicesExit, volumesExit));
-        Assert.Equal(["gateway", "inventory", "postgres", "rabbitmq", "seq"], Lines(services).Order(StringComparer.Ordinal));
+        Assert.Equal(["gateway", "inventory", "postgres", "rabbitmq", "rabbitmq-accounts", "seq"], Lines(services).Order(StringComparer.Ordinal));
         Assert.Equal(["postgres-data", "rabbitmq-data", "seq-data"], Lines(volumes).Order(StringComparer.Ordinal));
     }
 
@@ -39,6 +39,25 @@ public sealed class DockerComposeTests
         Assert.DoesNotContain("ports:", inventory, StringComparison.Ordinal);
         Assert.Contains("condition: service_healthy", inventory, StringComparison.Ordinal);
         Assert.Contains("http://inventory:8080/", ServiceBlock(config, "gateway"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_service_uses_its_own_broker_account_not_the_administrator()
+    {
+        var (exitCode, config) = await DockerComposeAsync("config");
+        var env = File.ReadAllLines(Path.Combine(TestEnvironment.RepositoryRoot(), ".env"))
+            .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.Ordinal);
+
+        Assert.Equal(0, exitCode);
+        var inventory = ServiceBlock(config, "inventory");
+        Assert.Contains($"RabbitMq__UserName: {env["RABBITMQ_SERVICE_USER"]}", inventory, StringComparison.Ordinal);
+        Assert.DoesNotContain($"RabbitMq__UserName: {env["RABBITMQ_USER"]}", inventory, StringComparison.Ordinal);
+        Assert.Contains("condition: service_completed_successfully", inventory, StringComparison.Ordinal);
+        var accounts = ServiceBlock(config, "rabbitmq-accounts");
+        Assert.Contains(@"\""tags\"": \""\""", accounts, StringComparison.Ordinal); // no management tags
+        Assert.Contains("api/permissions/", accounts, StringComparison.Ordinal);
     }
 
     private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
