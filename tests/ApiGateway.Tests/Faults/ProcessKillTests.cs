@@ -10,12 +10,13 @@ namespace BookingSystem.ApiGateway.Tests.Faults;
 /// The service as a real process, killed with SIGKILL while bookings and payments stream in, and started again each
 /// time: at random moments, and at each risky point (the process kills itself there through the
 /// <c>Faults:CrashAt</c> test hook). Every booking ends with exactly one reservation and one confirmation (by event
-/// id: a re-published copy is the same event), the counters match the lines, and the outbox drains.
+/// id: a re-published copy is the same event), the counters match the lines, and the outbox drains. Longer with
+/// <c>FAULT_SOAK=N</c> (<see cref="Soak"/>).
 /// </summary>
 public sealed class ProcessKillTests : IAsyncLifetime
 {
-    private const int Bookings = 300;
-    private const int Kills = 3;
+    private static readonly int Bookings = 300 * Soak.Factor;
+    private static readonly int Kills = 3 * Soak.Factor;
     private TestDatabase _database = null!;
     private TestVirtualHost _vhost = null!;
     private EventProbe _probe = null!;
@@ -118,7 +119,7 @@ public sealed class ProcessKillTests : IAsyncLifetime
     /// <summary>Lost none, doubled none: one reservation and one confirmation each, counters equal to the lines.</summary>
     private async Task AssertEveryBookingOnceAsync(List<string> bookings)
     {
-        await Eventually.HoldsAsync(() => bookings.All(b => Distinct(b, RoutingKeys.InventoryConfirmed) > 0), TimeSpan.FromSeconds(90),
+        await Eventually.HoldsAsync(() => bookings.All(b => Distinct(b, RoutingKeys.InventoryConfirmed) > 0), Soak.Scaled(TimeSpan.FromSeconds(90)),
             () => $"{bookings.Count(b => Distinct(b, RoutingKeys.InventoryConfirmed) == 0)} of {bookings.Count} bookings are not confirmed");
         await Eventually.HoldsAsync(async () => await ScalarAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") == 0,
             TimeSpan.FromSeconds(30), () => "the outbox did not drain");

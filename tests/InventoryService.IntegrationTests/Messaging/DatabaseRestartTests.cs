@@ -8,7 +8,8 @@ namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
 /// The shared PostgreSQL stopped as a crash would (<c>pg_ctl stop -m immediate</c>) in the middle of a stream of
 /// bookings, and started again: the messages in flight are held and applied after recovery (not acked before, not
 /// dead-lettered because of the outage), every booking ends with exactly one reservation, the counters match the
-/// lines. Stops the database every test uses, so it runs alone (eng/test.sh runs it after the rest).
+/// lines. Stops the database every test uses, so it runs alone (eng/test.sh runs it after the rest). Longer with
+/// <c>FAULT_SOAK=N</c> (<see cref="Soak"/>).
 /// </summary>
 [Collection(nameof(BrokerRestartCollection))]
 public sealed class DatabaseRestartTests : IAsyncLifetime
@@ -27,7 +28,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
     public async Task A_PostgreSQL_crash_mid_stream_loses_doubles_and_dead_letters_nothing()
     {
         var item = await _env.Service.CreateItemAsync(total: 400, lowStockThreshold: 0);
-        var bookings = Enumerable.Range(0, 300).Select(i => $"pg-{i}-{EventProbe.NewId()}").ToList();
+        var bookings = Enumerable.Range(0, 300 * Soak.Factor).Select(i => $"pg-{i}-{EventProbe.NewId()}").ToList();
         var stream = Task.Run(async () =>
         {
             foreach (var bookingId in bookings)
@@ -44,7 +45,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         var answeredWhileDown = _env.Probe.Received.Count;
         await InfraAsync("postgres", "start");
 
-        await Eventually.HoldsAsync(() => bookings.All(b => _env.Probe.Outcomes(b).Count > 0), TimeSpan.FromSeconds(90),
+        await Eventually.HoldsAsync(() => bookings.All(b => _env.Probe.Outcomes(b).Count > 0), Soak.Scaled(TimeSpan.FromSeconds(90)),
             () => $"{bookings.Count(b => _env.Probe.Outcomes(b).Count == 0)} of {bookings.Count} bookings have no outcome");
         await EventProbe.SettleAsync();
 
