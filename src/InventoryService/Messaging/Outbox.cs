@@ -3,6 +3,7 @@ using System.Text.Json;
 using BookingSystem.Contracts;
 using BookingSystem.InventoryService.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Messaging;
 
@@ -12,7 +13,7 @@ namespace BookingSystem.InventoryService.Messaging;
 /// them afterwards. The features decide what an event says (their own mapping to a contract record); this class
 /// only stores it with its routing key.
 /// </summary>
-public sealed class Outbox(InventoryDbContext db, TimeProvider time)
+public sealed class Outbox(InventoryDbContext db, TimeProvider time, OutboxSignal signal, IOptions<OutboxOptions> options)
 {
     private readonly List<OutboxMessage> _pending = [];
 
@@ -38,23 +39,46 @@ public sealed class Outbox(InventoryDbContext db, TimeProvider time)
     /// <summary>Forgets what an attempt that is run again had added.</summary>
     internal void Clear() => _pending.Clear();
 
-    /// <summary>Inserts the collected events (one multi-row statement) in the current transaction.</summary>
-    internal async Task WriteAsync(CancellationToken ct)
+    /// <summary>
+    /// Inserts the collected events (one multi-row statement) in the current transaction. With a dispatcher in this
+    /// process they are written claimed for it (<see cref="OutboxOptions.ClaimLease"/>) and returned, for it to
+    /// publish after the commit (<see cref="OutboxSignal.Committed"/>): no second statement to claim them, and no
+    /// other dispatcher takes them meanwhile. After a crash they go out when the claim ends.
+    /// </summary>
+    internal async Task<IReadOnlyList<ClaimedRow>> WriteAsync(CancellationToken ct)
     {
         if (_pending.Count == 0)
         {
-            return;
+            return [];
         }
 
         var rows = _pending;
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO outbox_messages (event_id, event_type, routing_key, correlation_id, causation_id, payload, trace_parent, occurred_at, attempts)
-            SELECT e.*, 0 FROM unnest(
-                {rows.Select(r => r.EventId).ToArray()}, {rows.Select(r => r.EventType).ToArray()},
-                {rows.Select(r => r.RoutingKey).ToArray()}, {rows.Select(r => r.CorrelationId).ToArray()},
-                {rows.Select(r => r.CausationId).ToArray()}, {rows.Select(r => r.Payload).ToArray()},
-                {rows.Select(r => r.TraceParent).ToArray()}, {rows.Select(r => r.OccurredAt).ToArray()}) AS e
-            """, ct);
+        DateTimeOffset? until = signal.DispatcherRunning ? time.GetUtcNow() + options.Value.ClaimLease : null;
+        var ids = await db.Database
+            .SqlQuery<Inserted>($"""
+                INSERT INTO outbox_messages (event_id, event_type, routing_key, correlation_id, causation_id, payload, trace_parent, occurred_at, attempts,
+                                             claimed_until)
+                SELECT e.*, 0, {until}::timestamptz FROM unnest(
+                    {rows.Select(r => r.EventId).ToArray()}, {rows.Select(r => r.EventType).ToArray()},
+                    {rows.Select(r => r.RoutingKey).ToArray()}, {rows.Select(r => r.CorrelationId).ToArray()},
+                    {rows.Select(r => r.CausationId).ToArray()}, {rows.Select(r => r.Payload).ToArray()},
+                    {rows.Select(r => r.TraceParent).ToArray()}, {rows.Select(r => r.OccurredAt).ToArray()}) AS e
+                RETURNING id AS "Id", event_id AS "EventId"
+                """)
+            .ToDictionaryAsync(r => r.EventId, r => r.Id, StringComparer.Ordinal, ct);
+        var written = new List<ClaimedRow>(until is null ? 0 : rows.Count);
+        foreach (var row in rows)
+        {
+            row.Id = ids[row.EventId];
+            if (until is { } claimedUntil)
+            {
+                written.Add(new ClaimedRow(row, claimedUntil));
+            }
+        }
+
         _pending.Clear();
+        return written;
     }
+
+    private sealed record Inserted(long Id, string EventId);
 }

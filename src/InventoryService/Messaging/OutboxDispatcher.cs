@@ -11,9 +11,11 @@ using RabbitMQ.Client;
 namespace BookingSystem.InventoryService.Messaging;
 
 /// <summary>
-/// Publishes committed outbox rows with publisher confirms and marks them sent. Rows are claimed for a lease
-/// (<c>claimed_until</c>, taken with <c>FOR UPDATE SKIP LOCKED</c> in a short transaction), so several instances
-/// share the work without publishing a row twice at once and no row lock outlives the claim.
+/// Publishes committed outbox rows with publisher confirms and marks them sent. Every row is published under a claim
+/// for a lease (<c>claimed_until</c>), so several instances share the work without publishing a row twice at once
+/// and no row lock outlives the claim: the rows this process's commits wrote come claimed already and straight from
+/// memory (<see cref="OutboxSignal"/>); the others (another instance's after a crash, a claim that ran out, rows of a
+/// process without a dispatcher) are claimed from the table with <c>FOR UPDATE SKIP LOCKED</c> in a short transaction.
 /// A crash between publish and marking means a second publish of the same eventId: harmless, consumers dedupe.
 /// Woken after commits by <see cref="OutboxSignal"/>; polls as a safety net; backs off while the broker is down.
 /// </summary>
@@ -28,8 +30,47 @@ public sealed class OutboxDispatcher(
     IOptions<OutboxOptions> outboxOptions,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        RestartLoop.RunAsync(DispatchUntilStoppedAsync, TimeSpan.FromMilliseconds(250), (e, delay) => Log.DispatcherFailed(logger, e, delay), stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        signal.DispatcherRunning = true;
+        try
+        {
+            await RestartLoop.RunAsync(DispatchUntilStoppedAsync, TimeSpan.FromMilliseconds(250), (e, delay) => Log.DispatcherFailed(logger, e, delay), stoppingToken);
+        }
+        finally
+        {
+            signal.DispatcherRunning = false;
+            await ReleaseUnpublishedAsync();
+        }
+    }
+
+    /// <summary>
+    /// At the stop, the claims of committed rows not published yet are given up, so the next dispatcher (another
+    /// instance, or this one restarted) publishes them at once instead of after the lease.
+    /// </summary>
+    private async Task ReleaseUnpublishedAsync()
+    {
+        var left = signal.TakeCommitted(int.MaxValue, DateTimeOffset.MinValue);
+        if (left.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE outbox_messages AS o SET claimed_until = NULL
+                FROM unnest({left.Select(r => r.Message.Id).ToArray()}, {left.Select(r => r.Until).ToArray()}) AS c(id, until)
+                WHERE o.id = c.id AND o.claimed_until = c.until
+                """, CancellationToken.None);
+        }
+        catch (Exception e) when (DatabaseRetry.IsTransient(e))
+        {
+            Log.DispatcherFailed(logger, e, outboxOptions.Value.ClaimLease); // they go out when their claims end
+        }
+    }
 
     private async Task DispatchUntilStoppedAsync(CancellationToken stoppingToken)
     {
@@ -62,39 +103,48 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>
-    /// Claims a batch of unsent rows (one short transaction), publishes them concurrently with confirms outside
-    /// any transaction, and marks the confirmed ones sent set-wise (another short transaction). No row lock is held
-    /// across the broker round trip, so a hung publish pins nothing: its rows wait out the claim and go again.
+    /// Takes a batch of claimed rows (those this process just committed, else claimed from the table in one short
+    /// transaction), publishes them concurrently with confirms outside any transaction, and marks the confirmed ones
+    /// sent set-wise (another short transaction). No row lock is held across the broker round trip, so a hung
+    /// publish pins nothing: its rows wait out the claim and go again.
     /// </summary>
     private async Task<(int Claimed, int Published)> DispatchBatchAsync(IChannel channel, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-        var until = time.GetUtcNow() + outboxOptions.Value.ClaimLease;
-        var batch = await ClaimAsync(db, until, stoppingToken);
+        var now = time.GetUtcNow();
+        var batch = signal.TakeCommitted(outboxOptions.Value.BatchSize, now + rabbitOptions.Value.PublishTimeout);
+        if (batch.Count == 0)
+        {
+            var until = now + outboxOptions.Value.ClaimLease;
+            batch = [.. (await ClaimAsync(db, until, stoppingToken)).Select(message => new ClaimedRow(message, until))];
+        }
+
         if (batch.Count == 0)
         {
             return (0, 0);
         }
 
-        var results = await Task.WhenAll(batch.Select(message => PublishAsync(channel, message)));
-        var sent = batch.Where((_, i) => results[i] is null).Select(m => m.Id).ToArray();
+        var results = await Task.WhenAll(batch.Select(row => PublishAsync(channel, row.Message)));
+        var sent = batch.Where((_, i) => results[i] is null).ToList();
         crashPoints.Reached(CrashPoint.AfterPublish);
-        // Marking is not cancelled by shutdown: what the broker confirmed must be recorded as sent.
+        // Marking is not cancelled by shutdown: what the broker confirmed must be recorded as sent. Only rows still
+        // under this claim: not one another dispatcher took over after the lease.
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE outbox_messages SET sent_at = {time.GetUtcNow()}, attempts = attempts + 1, last_error = NULL, claimed_until = NULL
-            WHERE id = ANY({sent}) AND claimed_until = {until}
+            UPDATE outbox_messages AS o SET sent_at = {time.GetUtcNow()}, attempts = o.attempts + 1, last_error = NULL, claimed_until = NULL
+            FROM unnest({sent.Select(r => r.Message.Id).ToArray()}, {sent.Select(r => r.Until).ToArray()}) AS c(id, until)
+            WHERE o.id = c.id AND o.claimed_until = c.until
             """, CancellationToken.None);
-        foreach (var (message, error) in batch.Zip(results).Where(r => r.Second is not null))
+        foreach (var (row, error) in batch.Zip(results).Where(r => r.Second is not null))
         {
             var lastError = error!.Length > 1_000 ? error[..1_000] : error;
             await db.Database.ExecuteSqlAsync(
-                $"UPDATE outbox_messages SET attempts = attempts + 1, last_error = {lastError}, claimed_until = NULL WHERE id = {message.Id} AND claimed_until = {until}",
+                $"UPDATE outbox_messages SET attempts = attempts + 1, last_error = {lastError}, claimed_until = NULL WHERE id = {row.Message.Id} AND claimed_until = {row.Until}",
                 CancellationToken.None);
         }
 
-        Log.Dispatched(logger, sent.Length);
-        return (batch.Count, sent.Length);
+        Log.Dispatched(logger, sent.Count);
+        return (batch.Count, sent.Count);
     }
 
     /// <summary>Takes up to a batch of unsent rows nobody holds a live claim on, in id order, and claims them.</summary>

@@ -6,7 +6,7 @@ namespace BookingSystem.InventoryService.Messaging;
 /// </summary>
 public sealed class OutboxMessage
 {
-    public long Id { get; private set; }
+    public long Id { get; internal set; }
 
     public required string EventId { get; init; }
 

@@ -50,6 +50,7 @@ public sealed class UnitOfWork(
             _beforeSave.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var result = await work(ct);
+            IReadOnlyList<ClaimedRow> committed;
             try
             {
                 foreach (var write in _beforeSave)
@@ -57,7 +58,7 @@ public sealed class UnitOfWork(
                     await write(ct);
                 }
 
-                await outbox.WriteAsync(ct);
+                committed = await outbox.WriteAsync(ct);
                 await db.SaveChangesAsync(ct);
             }
             catch (DbUpdateException e) when (isRace?.Invoke(e) == true)
@@ -79,7 +80,7 @@ public sealed class UnitOfWork(
                 throw new CommitOutcomeUnknownException(e);
             }
 
-            outboxSignal.Notify();
+            outboxSignal.Committed(committed);
             foreach (var action in _afterCommit)
             {
                 action();
