@@ -17,6 +17,8 @@ public static class DataExtensions
                 $"ConnectionStrings:{ConnectionStringName} is not configured (environment variable ConnectionStrings__{ConnectionStringName}).");
         }
 
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        DevelopmentPasswords.EnsureNotPublic(builder.Environment, $"ConnectionStrings:{ConnectionStringName}", settings.Host, settings.Password);
         builder.Services.AddDbContextPool<InventoryDbContext>(options => options.UseNpgsql(connectionString));
         builder.Services.AddSingleton<DatabaseRetry>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready]);

@@ -25,6 +25,9 @@ public static class MessagingExtensions
             return builder;
         }
 
+        var broker = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        DevelopmentPasswords.EnsureNotPublic(builder.Environment, "RabbitMq:Password", broker.Host, broker.Password);
+
         foreach (var purpose in new[] { RabbitMqConnection.ConsumePurpose, RabbitMqConnection.PublishPurpose })
         {
             builder.Services.AddKeyedSingleton(purpose, (services, _) => ActivatorUtilities.CreateInstance<RabbitMqConnection>(services, purpose));

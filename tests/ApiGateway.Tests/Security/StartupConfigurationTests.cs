@@ -5,7 +5,8 @@ namespace BookingSystem.ApiGateway.Tests.Security;
 
 /// <summary>
 /// Neither program starts when it could validate no token, or in Production with the public development key from
-/// .env: it stops at once and says what to set.
+/// .env; the service does not start in Production with the public database or broker passwords of .env for a server
+/// that is not on loopback. Each stops at once and says what to set.
 /// </summary>
 public sealed class StartupConfigurationTests
 {
@@ -38,5 +39,37 @@ public sealed class StartupConfigurationTests
         {
             Assert.DoesNotContain(signingKey, app.Output, StringComparison.Ordinal);
         }
+    }
+
+    public static TheoryData<string, string, string> PublicPasswords => new()
+    {
+        // The database server off loopback with the .env password; the broker fine.
+        { $"Host=db.example;Port=5432;Database=inventory;Username=booking;Password={TestEnvironment.Get("POSTGRES_PASSWORD")}", "false", "ConnectionStrings:Inventory" },
+        // The database fine; the broker off loopback with the service's .env password.
+        { "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none", "true", "RabbitMq:Password" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PublicPasswords))]
+    public async Task In_Production_the_service_refuses_the_public_development_passwords_for_servers_off_loopback(
+        string connectionString, string brokerEnabled, string setting)
+    {
+        var brokerPassword = TestEnvironment.Get("RABBITMQ_SERVICE_PASSWORD");
+        await using var app = AppProcess.Start("inventory", "BookingSystem.InventoryService", new Dictionary<string, string>
+        {
+            ["Jwt__SigningKey"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["ConnectionStrings__Inventory"] = connectionString,
+            ["RabbitMq__Enabled"] = brokerEnabled,
+            ["RabbitMq__Host"] = "broker.example",
+            ["RabbitMq__UserName"] = TestEnvironment.Get("RABBITMQ_SERVICE_USER"),
+            ["RabbitMq__Password"] = brokerPassword,
+        }, TestEnvironment.FreePort());
+
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode is not null and not 0, $"the service kept running or exited 0:{Environment.NewLine}{app.Output}");
+        Assert.Contains($"{setting} uses a public development password", app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestEnvironment.Get("POSTGRES_PASSWORD"), app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(brokerPassword, app.Output, StringComparison.Ordinal);
     }
 }
