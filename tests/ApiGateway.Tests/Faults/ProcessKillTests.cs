@@ -17,6 +17,7 @@ public sealed class ProcessKillTests : IAsyncLifetime
 {
     private static readonly int Bookings = 300 * Soak.Factor;
     private static readonly int Kills = 3 * Soak.Factor;
+    private static readonly int MaxStream = 3_000 * Soak.Factor;
     private TestDatabase _database = null!;
     private TestVirtualHost _vhost = null!;
     private EventProbe _probe = null!;
@@ -64,12 +65,15 @@ public sealed class ProcessKillTests : IAsyncLifetime
     [InlineData("AfterPublish")]
     public async Task A_kill_at_a_risky_point_loses_and_doubles_nothing(string point)
     {
-        var (bookings, stream) = await StartStreamAsync(point.ToLowerInvariant(), Bookings / 2,
+        // The stream goes on until the service is dead (however large its batches grow on a busy machine), then a
+        // little longer, so the restarted one has new work next to what the crash left.
+        var (bookings, stream) = await StartStreamAsync(point.ToLowerInvariant(), Bookings / 2, untilKilled: true,
             ("Faults__CrashAt", point), ("Faults__CrashAfter", RandomNumberGenerator.GetInt32(2, 6).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var killed = _service!;
         await Eventually.HoldsAsync(() => killed.HasExited, TimeSpan.FromSeconds(60),
             () => $"the service did not reach {point}; its last output: {killed.Output[Math.Max(0, killed.Output.Length - 3_000)..]}");
-        Assert.Contains($"Crash point {point} reached", killed.Output, StringComparison.Ordinal);
+        Assert.True(await killed.WaitForOutputAsync($"Crash point {point} reached", TimeSpan.FromSeconds(5)),
+            $"the service died elsewhere: {killed.Output[Math.Max(0, killed.Output.Length - 3_000)..]}");
         await killed.DisposeAsync();
         _service = await StartServiceAsync();
 
@@ -98,17 +102,22 @@ public sealed class ProcessKillTests : IAsyncLifetime
     }
 
     /// <summary>Starts the service and a stream of bookings, each followed by its successful payment, on one item.</summary>
-    private async Task<(List<string> Bookings, Task Stream)> StartStreamAsync(string name, int count, params (string Key, string Value)[] settings)
+    /// <param name="untilKilled">Past <paramref name="count"/>, go on while the service started here is alive, and 20 more (at most <see cref="MaxStream"/>).</param>
+    /// <returns>The bookings published (complete once the stream has ended).</returns>
+    private async Task<(List<string> Bookings, Task Stream)> StartStreamAsync(string name, int count, bool untilKilled = false, params (string Key, string Value)[] settings)
     {
-        _service = await StartServiceAsync(settings);
+        var service = _service = await StartServiceAsync(settings);
         var itemId = $"KILL-{name.ToUpperInvariant()}";
         await ExecuteAsync($"INSERT INTO inventory_items (item_id, name, total, reserved, low_stock_threshold, created_at, updated_at) " +
-            $"VALUES ('{itemId}', 'Kill room', {count * 2}, 0, 0, now(), now())");
-        var bookings = Enumerable.Range(0, count).Select(i => $"{name}-{i}-{EventProbe.NewId()}").ToList();
+            $"VALUES ('{itemId}', 'Kill room', {Math.Max(count, MaxStream) * 2}, 0, 0, now(), now())");
+        var bookings = new List<string>();
         var stream = Task.Run(async () =>
         {
-            foreach (var bookingId in bookings)
+            var afterDeath = 20;
+            for (var i = 0; i < count || (untilKilled && i < MaxStream && (!service.HasExited || afterDeath-- > 0)); i++)
             {
+                var bookingId = $"{name}-{i}-{EventProbe.NewId()}";
+                bookings.Add(bookingId);
                 await _probe.BookingCreatedAsync(bookingId, itemId);
                 await _probe.PaymentAsync(bookingId, succeeded: true);
             }

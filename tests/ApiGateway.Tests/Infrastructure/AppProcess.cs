@@ -14,6 +14,7 @@ public sealed class AppProcess : IAsyncDisposable
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private volatile bool _disposed;
 
     private AppProcess(string name, Process process, int port)
     {
@@ -32,7 +33,8 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether the process has ended (true after dispose, which kills it).</summary>
+    public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>The built assembly of a project the test project references with <c>SystemUnderTest="true"</c>.</summary>
     public static string BuiltAssembly(string assemblyName) =>
@@ -174,6 +176,7 @@ public sealed class AppProcess : IAsyncDisposable
             await WaitForExitAsync(TimeSpan.FromSeconds(10));
         }
 
+        _disposed = true;
         _process.Dispose();
     }
 
