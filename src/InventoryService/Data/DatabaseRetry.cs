@@ -33,8 +33,9 @@ public sealed class DatabaseRetry
         _ => false,
     };
 
-    public static bool IsUniqueViolation(DbUpdateException exception, string constraintName) =>
-        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
+    /// <summary>A unique-key violation of <paramref name="constraintName"/>, from a change-tracker save or a statement of our own.</summary>
+    public static bool IsUniqueViolation(Exception exception, string constraintName) =>
+        (exception as PostgresException ?? exception.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.UniqueViolation } pg
         && string.Equals(pg.ConstraintName, constraintName, StringComparison.Ordinal);
 }
 

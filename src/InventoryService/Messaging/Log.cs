@@ -73,6 +73,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "{Admin} replayed {Replayed} message(s) from {Queue}: {Skipped} skipped, {Remaining} left, failure {Failure}")]
     public static partial void DeadLettersReplayed(ILogger logger, string admin, string queue, int replayed, int skipped, uint remaining, ReplayFailure failure);
 
+    [LoggerMessage(EventId = 3025, Level = LogLevel.Warning, Message = "Could not give up the claims of {Count} unpublished outbox rows at the stop; they go out when their claims end (within {Lease})")]
+    public static partial void ClaimsNotReleased(ILogger logger, Exception exception, int count, TimeSpan lease);
+
     [LoggerMessage(EventId = 3050, Level = LogLevel.Critical, Message = "Crash point {CrashPoint} reached ({Times} times): killing this process (Faults:CrashAt, a test hook)")]
     public static partial void CrashPointReached(ILogger logger, CrashPoint crashPoint, int times);
 

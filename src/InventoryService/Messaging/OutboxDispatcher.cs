@@ -68,7 +68,7 @@ public sealed class OutboxDispatcher(
         }
         catch (Exception e) when (DatabaseRetry.IsTransient(e))
         {
-            Log.DispatcherFailed(logger, e, outboxOptions.Value.ClaimLease); // they go out when their claims end
+            Log.ClaimsNotReleased(logger, e, left.Count, outboxOptions.Value.ClaimLease);
         }
     }
 

@@ -32,15 +32,15 @@ public sealed class UnitOfWork(
     /// with their inbox rows, expiry) is retried as any transient failure.
     /// </param>
     /// <param name="isRace">
-    /// A unique-key violation at save that means a concurrent transaction inserted the same business key: the unit
-    /// runs again and sees the winner's row.
+    /// A unique-key violation while saving (the change tracker's or a set-wise write's) that means a concurrent
+    /// transaction inserted the same business key: the unit runs again and sees the winner's row.
     /// </param>
     public Task<T> ExecuteAsync<T>(
-        Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, Func<DbUpdateException, bool>? isRace = null, bool idempotent = true) =>
+        Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, Func<Exception, bool>? isRace = null, bool idempotent = true) =>
         ExecuteAsync(work, consumesMessages: false, cancellationToken, isRace, idempotent);
 
     private async Task<T> ExecuteAsync<T>(
-        Func<CancellationToken, Task<T>> work, bool consumesMessages, CancellationToken cancellationToken, Func<DbUpdateException, bool>? isRace,
+        Func<CancellationToken, Task<T>> work, bool consumesMessages, CancellationToken cancellationToken, Func<Exception, bool>? isRace,
         bool idempotent) =>
         await retry.ExecuteAsync(async ct =>
         {
@@ -61,7 +61,7 @@ public sealed class UnitOfWork(
                 committed = await outbox.WriteAsync(ct);
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e) when (isRace?.Invoke(e) == true)
+            catch (Exception e) when (isRace?.Invoke(e) == true)
             {
                 throw new TransientConflictException(e);
             }
@@ -98,7 +98,7 @@ public sealed class UnitOfWork(
     public async Task<IReadOnlyList<T>> ExecuteAsync<TCommand, T>(
         IReadOnlyList<Consumed<TCommand>> messages, T duplicate,
         Func<IReadOnlyList<Consumed<TCommand>>, CancellationToken, Task> prepare, Func<Consumed<TCommand>, CancellationToken, Task<T>> handle,
-        CancellationToken cancellationToken, Func<DbUpdateException, bool>? isRace = null) =>
+        CancellationToken cancellationToken, Func<Exception, bool>? isRace = null) =>
         await ExecuteAsync(async ct =>
         {
             var fresh = await Inbox.TryRecordAsync(db, messages.Select(m => m.Origin).ToList(), time.GetUtcNow(), ct);

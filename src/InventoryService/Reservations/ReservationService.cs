@@ -5,7 +5,6 @@ using BookingSystem.InventoryService.Observability;
 using BookingSystem.InventoryService.Stock;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace BookingSystem.InventoryService.Reservations;
 
@@ -26,6 +25,10 @@ public sealed class ReservationService(
 {
     private const string BookingKeyIndex = "IX_reservations_booking_key";
     private const string PaymentOutcomeKey = "PK_payment_outcomes";
+
+    /// <summary>The item columns a reservation changes; an item with only these changed is written set-wise.</summary>
+    private static readonly HashSet<string> CounterColumns =
+        [nameof(InventoryItem.Reserved), nameof(InventoryItem.UpdatedAt), nameof(InventoryItem.LowStockAlerted)];
     private readonly List<Reservation> _created = [];
     private LockedRows _locked = new();
 
@@ -478,7 +481,7 @@ public sealed class ReservationService(
             return work(ct);
         }, cancellationToken, IsRace);
 
-    private static bool IsRace(DbUpdateException e) =>
+    private static bool IsRace(Exception e) =>
         DatabaseRetry.IsUniqueViolation(e, BookingKeyIndex) || DatabaseRetry.IsUniqueViolation(e, PaymentOutcomeKey);
 
     /// <summary>
@@ -564,21 +567,14 @@ public sealed class ReservationService(
         if (_created.Count > 0)
         {
             var r = _created;
-            try
-            {
-                await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO reservations (id, booking_id, booking_key, origin, user_id, status, created_at, expires_at, confirmed_at,
-                                              released_at, release_reason, correlation_id)
-                    SELECT * FROM unnest({r.Select(x => x.Id).ToArray()}, {r.Select(x => x.BookingId).ToArray()}, {r.Select(x => x.Key).ToArray()},
-                        {r.Select(x => x.Origin.ToString()).ToArray()}, {r.Select(x => x.UserId).ToArray()}, {r.Select(x => x.Status.ToString()).ToArray()},
-                        {r.Select(x => x.CreatedAt).ToArray()}, {r.Select(x => x.ExpiresAt).ToArray()}, {r.Select(x => x.ConfirmedAt).ToArray()},
-                        {r.Select(x => x.ReleasedAt).ToArray()}, {r.Select(x => x.ReleaseReason?.ToString()).ToArray()}, {r.Select(x => x.CorrelationId).ToArray()})
-                    """, ct);
-            }
-            catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: BookingKeyIndex })
-            {
-                throw new TransientConflictException(e);
-            }
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO reservations (id, booking_id, booking_key, origin, user_id, status, created_at, expires_at, confirmed_at,
+                                          released_at, release_reason, correlation_id)
+                SELECT * FROM unnest({r.Select(x => x.Id).ToArray()}, {r.Select(x => x.BookingId).ToArray()}, {r.Select(x => x.Key).ToArray()},
+                    {r.Select(x => x.Origin.ToString()).ToArray()}, {r.Select(x => x.UserId).ToArray()}, {r.Select(x => x.Status.ToString()).ToArray()},
+                    {r.Select(x => x.CreatedAt).ToArray()}, {r.Select(x => x.ExpiresAt).ToArray()}, {r.Select(x => x.ConfirmedAt).ToArray()},
+                    {r.Select(x => x.ReleasedAt).ToArray()}, {r.Select(x => x.ReleaseReason?.ToString()).ToArray()}, {r.Select(x => x.CorrelationId).ToArray()})
+                """, ct);
 
             var lines = r.SelectMany(x => x.Lines, (x, l) => (x.Id, l.ItemId, l.Quantity)).ToList();
             await db.Database.ExecuteSqlAsync($"""
@@ -608,9 +604,6 @@ public sealed class ReservationService(
             entry.State = EntityState.Unchanged;
         }
     }
-
-    private static readonly HashSet<string> CounterColumns =
-        [nameof(InventoryItem.Reserved), nameof(InventoryItem.UpdatedAt), nameof(InventoryItem.LowStockAlerted)];
 
     /// <summary>
     /// Serializes everything that decides about one booking (reserve, payment, transitions) for the rest of the

@@ -21,7 +21,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await InfraAsync("postgres", "start"); // whatever happened, leave the database running
+        await Infra.RunAsync("postgres", "start"); // whatever happened, leave the database running
         await _env.DisposeAsync();
     }
 
@@ -43,12 +43,12 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         });
         await Eventually.HoldsAsync(() => _env.Probe.Received.Count >= 40, TimeSpan.FromSeconds(30), () => "the stream did not start");
 
-        await InfraAsync("postgres", "crash");
+        await Infra.RunAsync("postgres", "crash");
         var down = Stopwatch.StartNew();
         await stream; // the broker takes the rest while the database is away
         await Task.Delay(TimeSpan.FromSeconds(3) - down.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
         var answeredWhileDown = _env.Probe.Received.Count;
-        await InfraAsync("postgres", "start");
+        await Infra.RunAsync("postgres", "start");
 
         await Eventually.HoldsAsync(() => bookings.All(b => _env.Probe.Outcomes(b).Count > 0), Soak.Scaled(TimeSpan.FromSeconds(90)),
             () => $"{bookings.Count(b => _env.Probe.Outcomes(b).Count == 0)} of {bookings.Count} bookings have no outcome");
@@ -79,14 +79,5 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         await check.OpenAsync();
         await using var show = new NpgsqlCommand("SHOW synchronous_commit", check);
         Assert.Equal("on", await show.ExecuteScalarAsync());
-    }
-
-    private static async Task InfraAsync(params string[] arguments)
-    {
-        var script = Path.Combine(TestEnvironment.RepositoryRoot(), "eng", "infra.sh");
-        using var process = Process.Start(new ProcessStartInfo(script, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"eng/infra.sh {string.Join(' ', arguments)} failed: {output}");
     }
 }

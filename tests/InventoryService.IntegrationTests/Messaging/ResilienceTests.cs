@@ -193,16 +193,5 @@ public sealed class BrokerRestartTests : IAsyncLifetime
         }
     }
 
-    private static async Task RabbitMqCtlAsync(string command)
-    {
-        var script = Path.Combine(TestEnvironment.RepositoryRoot(), "eng", "infra.sh");
-        using var process = Process.Start(new ProcessStartInfo(script, ["rabbitmqctl", command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"eng/infra.sh rabbitmqctl {command} failed: {output}");
-    }
+    private static Task RabbitMqCtlAsync(string command) => Infra.RunAsync("rabbitmqctl", command);
 }
