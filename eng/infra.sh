@@ -15,11 +15,15 @@
 #   eng/infra.sh status  show what runs where
 #   eng/infra.sh rabbitmqctl ARGS...  rabbitmqctl for this checkout's node
 #   eng/infra.sh postgres crash|start  stop PostgreSQL as a crash would (-m immediate) / start it again (the fault tests)
+#   eng/infra.sh cluster up|down|status  a three-node RabbitMQ cluster besides the single node (own ports and data
+#                        dirs, see "RabbitMQ cluster" below); `cluster stop N` stops node N (1-3), `cluster up` starts
+#                        it again. `down` stops the cluster too.
 #
 # Settings come from .env; variables already in the environment win. Ports:
 #   PostgreSQL  127.0.0.1:$POSTGRES_PORT              data .local/pg
 #   RabbitMQ    127.0.0.1:$RABBITMQ_PORT (AMQP)       data .local/rabbitmq, node booking-$RABBITMQ_PORT@localhost
 #               127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (management UI/API), 127.0.0.1:$((RABBITMQ_PORT+20000)) (Erlang distribution)
+#   cluster     127.0.0.1:$RABBITMQ_CLUSTER_PORT..+2 (AMQP), $RABBITMQ_CLUSTER_MANAGEMENT_PORT..+2 (management), data .local/rabbitmq-cluster
 # If a port is already served by something that accepts the .env credentials (this project's
 # infra from another checkout, or its docker compose), `up` uses it instead of failing.
 # INFRA_TIMEOUT (seconds, default 60) bounds each wait for a server to come up.
@@ -30,7 +34,7 @@ LOG_TAG=infra
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-    echo "usage: eng/infra.sh up [--durable]|down|status|rabbitmqctl ARGS...|postgres crash|start" >&2
+    echo "usage: eng/infra.sh up [--durable]|down|status|rabbitmqctl ARGS...|postgres crash|start|cluster up|down|status|stop N" >&2
     exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -299,37 +303,45 @@ pg_down() {
 
 # ---------------------------------------------------------------- RabbitMQ
 
-rmq_dir="$local_dir/rabbitmq"
-rmq_log_dir="$rmq_dir/log"
-rmq_node="booking-$RABBITMQ_PORT@localhost"
-rmq_dist_port=$((RABBITMQ_PORT + 20000))
-rmq_pid_file="$rmq_dir/$rmq_node.pid"
 rmq_bin="${RABBITMQ_BINDIR:-/usr/lib/rabbitmq/bin}"
 rmq_adopted=0
 rmq_launcher_pid=""
 
-# The environment of this node, for the server and the CLI tools alike. We call the scripts in
-# /usr/lib/rabbitmq/bin directly: Debian's /usr/sbin wrappers switch to the "rabbitmq" user with
-# HOME=/var/lib/rabbitmq. HOME=.local/rabbitmq gives server and CLI their own Erlang cookie.
-# Nothing is read from /etc/rabbitmq (env file, config, plugins: all under .local/rabbitmq).
-rmq_env=(
-    env -u XDG_CONFIG_HOME
-    HOME="$rmq_dir"
-    RABBITMQ_NODENAME="$rmq_node"
-    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-    RABBITMQ_NODE_PORT="$RABBITMQ_PORT"
-    RABBITMQ_DIST_PORT="$rmq_dist_port"
-    RABBITMQ_CONF_ENV_FILE="$rmq_dir/rabbitmq-env.conf"
-    RABBITMQ_CONFIG_FILE="$rmq_dir/rabbitmq.conf"
-    RABBITMQ_ADVANCED_CONFIG_FILE="$rmq_dir/advanced.config"
-    RABBITMQ_ENABLED_PLUGINS_FILE="$rmq_dir/enabled_plugins"
-    RABBITMQ_MNESIA_BASE="$rmq_dir/mnesia"
-    RABBITMQ_LOG_BASE="$rmq_log_dir"
-    RABBITMQ_PID_FILE="$rmq_pid_file"
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
-    ERL_EPMD_ADDRESS=127.0.0.1
-    ERL_CRASH_DUMP="$rmq_log_dir/erl_crash.dump"
-)
+# rmq_use DIR AMQP_PORT MANAGEMENT_PORT: the node every rmq_* function below works on (this checkout's single node,
+# or one node of the cluster). We call the scripts in /usr/lib/rabbitmq/bin directly: Debian's /usr/sbin wrappers
+# switch to the "rabbitmq" user with HOME=/var/lib/rabbitmq. HOME=DIR gives server and CLI their own Erlang cookie.
+# Nothing is read from /etc/rabbitmq (env file, config, plugins: all under DIR).
+rmq_use() {
+    rmq_dir=$1
+    RABBITMQ_PORT=$2
+    RABBITMQ_MANAGEMENT_PORT=$3
+    rmq_log_dir="$rmq_dir/log"
+    rmq_node="booking-$RABBITMQ_PORT@localhost"
+    rmq_dist_port=$((RABBITMQ_PORT + 20000))
+    rmq_pid_file="$rmq_dir/$rmq_node.pid"
+    rmq_env=(
+        env -u XDG_CONFIG_HOME
+        HOME="$rmq_dir"
+        RABBITMQ_NODENAME="$rmq_node"
+        RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+        RABBITMQ_NODE_PORT="$RABBITMQ_PORT"
+        RABBITMQ_DIST_PORT="$rmq_dist_port"
+        RABBITMQ_CONF_ENV_FILE="$rmq_dir/rabbitmq-env.conf"
+        RABBITMQ_CONFIG_FILE="$rmq_dir/rabbitmq.conf"
+        RABBITMQ_ADVANCED_CONFIG_FILE="$rmq_dir/advanced.config"
+        RABBITMQ_ENABLED_PLUGINS_FILE="$rmq_dir/enabled_plugins"
+        RABBITMQ_MNESIA_BASE="$rmq_dir/mnesia"
+        RABBITMQ_LOG_BASE="$rmq_log_dir"
+        RABBITMQ_PID_FILE="$rmq_pid_file"
+        RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+        ERL_EPMD_ADDRESS=127.0.0.1
+        ERL_CRASH_DUMP="$rmq_log_dir/erl_crash.dump"
+    )
+}
+rmq_single_port=$RABBITMQ_PORT
+rmq_single_management_port=$RABBITMQ_MANAGEMENT_PORT
+rmq_use_single() { rmq_use "$local_dir/rabbitmq" "$rmq_single_port" "$rmq_single_management_port"; }
+rmq_use_single
 
 # rmq TOOL ARGS...: runs a RabbitMQ script (rabbitmqctl, rabbitmq-diagnostics, ...) for this node
 rmq() {
@@ -493,7 +505,6 @@ EOF
 }
 
 rmq_up() {
-    local i
     if ! rmq_our_pid >/dev/null; then
         if port_listening "$RABBITMQ_PORT" && rmq_app_ok; then
             rmq_adopted=1
@@ -508,6 +519,11 @@ rmq_up() {
         rmq_wait_ready
     fi
     rmq_app_ok || rmq_provision
+    rmq_await_provisioned
+}
+
+rmq_await_provisioned() {
+    local i
     # The permissions may take a moment to show in the management API after the import.
     for ((i = 0; i < 20; i++)); do
         rmq_app_ok && return 0
@@ -548,6 +564,132 @@ rmq_down() {
     rm -f "$rmq_pid_file"
 }
 
+# ---------------------------------------------------------------- RabbitMQ cluster
+
+# `eng/infra.sh cluster ...`: three more nodes, apart from the single one above, joined into one cluster (same Erlang
+# cookie, `join_cluster` to node 1), so quorum queues declared while all three run have a member on each. Node I
+# (1-3) listens on AMQP 127.0.0.1:$((RABBITMQ_CLUSTER_PORT+I-1)), management $((RABBITMQ_CLUSTER_MANAGEMENT_PORT+I-1)),
+# data .local/rabbitmq-cluster/node-I. A cluster formed from nothing starts from empty data dirs.
+cluster_size=3
+cluster_dir="$local_dir/rabbitmq-cluster"
+
+cluster_use() {
+    local i=$1
+    [[ $i =~ ^[1-3]$ ]] || die "cluster node must be 1, 2 or 3, not '$i'"
+    rmq_use "$cluster_dir/node-$i" $((RABBITMQ_CLUSTER_PORT + i - 1)) $((RABBITMQ_CLUSTER_MANAGEMENT_PORT + i - 1))
+}
+
+cluster_check_ports() {
+    local var
+    require_env RABBITMQ_CLUSTER_PORT RABBITMQ_CLUSTER_MANAGEMENT_PORT
+    for var in RABBITMQ_CLUSTER_PORT RABBITMQ_CLUSTER_MANAGEMENT_PORT; do
+        if [[ ! ${!var} =~ ^[0-9]{1,5}$ ]] || ((${!var} < 1 || ${!var} + cluster_size > 45536)); then
+            die "$var must be a TCP port number below $((45536 - cluster_size)), not '${!var}'"
+        fi
+    done
+}
+
+# Node names of the cluster's running members, as node 1 (or the first node that answers) sees them.
+cluster_running_nodes() {
+    local i out
+    for ((i = 1; i <= cluster_size; i++)); do
+        cluster_use "$i"
+        rmq_our_pid >/dev/null || continue
+        out="$(rmq rabbitmqctl -n "$rmq_node" -q cluster_status --formatter json </dev/null 2>/dev/null)" || continue
+        out="$(grep -o '"running_nodes":\[[^]]*\]' <<<"$out")" || continue
+        grep -o 'booking-[0-9]*@localhost' <<<"$out"
+        return 0
+    done
+    return 1
+}
+
+# Starts node I of the cluster with the cluster's cookie; its launcher pid goes to cluster_launchers[I].
+declare -A cluster_launchers=()
+cluster_start_node() {
+    cluster_use "$1"
+    mkdir -p "$rmq_dir"
+    chmod 700 "$rmq_dir"
+    if [[ ! -s $rmq_dir/.erlang.cookie ]]; then
+        (umask 077 && cp "$cluster_dir/.erlang.cookie" "$rmq_dir/.erlang.cookie")
+        chmod 400 "$rmq_dir/.erlang.cookie"
+    fi
+    rmq_start
+    cluster_launchers[$1]=$rmq_launcher_pid
+}
+
+cluster_wait_node() {
+    cluster_use "$1"
+    rmq_launcher_pid=${cluster_launchers[$1]:-}
+    rmq_wait_ready
+}
+
+cluster_up() {
+    local i cookie running first
+    cluster_check_ports
+    running=0
+    for ((i = 1; i <= cluster_size; i++)); do
+        cluster_use "$i"
+        rmq_our_pid >/dev/null && running=$((running + 1))
+    done
+    if ((running == 0)); then
+        log "RabbitMQ cluster: forming $cluster_size nodes from empty data dirs in ${cluster_dir#"$repo_root"/}"
+        rm -rf "$cluster_dir"
+        mkdir -p "$cluster_dir"
+        chmod 700 "$cluster_dir"
+        cookie="$(head -c 48 /dev/urandom | base64 -w 0 | tr -dc 'A-Za-z0-9')"
+        (umask 077 && printf '%s' "${cookie:0:32}" >"$cluster_dir/.erlang.cookie")
+        for ((i = 1; i <= cluster_size; i++)); do cluster_start_node "$i"; done
+        for ((i = 1; i <= cluster_size; i++)); do cluster_wait_node "$i"; done
+        cluster_use 1
+        first=$rmq_node
+        for ((i = 2; i <= cluster_size; i++)); do
+            cluster_use "$i"
+            log "RabbitMQ cluster: $rmq_node joins $first"
+            rmq rabbitmqctl -n "$rmq_node" -q stop_app </dev/null >/dev/null 2>&1 || rmq_fail "stop_app of $rmq_node failed"
+            rmq rabbitmqctl -n "$rmq_node" -q join_cluster "$first" </dev/null >/dev/null 2>&1 || rmq_fail "join_cluster $first failed"
+            rmq rabbitmqctl -n "$rmq_node" -q start_app </dev/null >/dev/null 2>&1 || rmq_fail "start_app of $rmq_node failed"
+            rmq_wait_ready
+        done
+    else
+        # Some nodes run: the stopped ones start again and rejoin by themselves (their data names the cluster).
+        for ((i = 1; i <= cluster_size; i++)); do
+            cluster_use "$i"
+            rmq_our_pid >/dev/null || cluster_start_node "$i"
+        done
+        for ((i = 1; i <= cluster_size; i++)); do cluster_wait_node "$i"; done
+    fi
+    cluster_use 1
+    rmq_app_ok || rmq_provision # definitions are the cluster's: one import serves every node
+    for ((i = 1; i <= cluster_size; i++)); do
+        cluster_use "$i"
+        rmq_await_provisioned
+    done
+    [[ $(cluster_running_nodes | wc -l) == "$cluster_size" ]] || rmq_fail "the cluster does not report $cluster_size running nodes"
+}
+
+cluster_status() {
+    local i pid
+    cluster_check_ports
+    for ((i = 1; i <= cluster_size; i++)); do
+        cluster_use "$i"
+        if pid="$(rmq_our_pid)"; then
+            echo "rabbitmq cluster node $i: running $rmq_node, AMQP 127.0.0.1:$RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (pid $pid)"
+        else
+            echo "rabbitmq cluster node $i: stopped ($rmq_node, AMQP 127.0.0.1:$RABBITMQ_PORT)"
+        fi
+    done
+    echo "rabbitmq cluster running nodes: $(cluster_running_nodes | tr '\n' ' ')"
+}
+
+cluster_down() {
+    local i
+    for ((i = cluster_size; i >= 1; i--)); do
+        cluster_use "$i"
+        rmq_our_pid >/dev/null && rmq_down
+    done
+    return 0
+}
+
 # ---------------------------------------------------------------- commands
 
 cmd_up() {
@@ -578,6 +720,7 @@ cmd_down() {
     take_lock
     pg_down
     rmq_down
+    [[ -n ${RABBITMQ_CLUSTER_PORT:-} ]] && cluster_down
     log "down (data kept in ${local_dir#"$repo_root"/})"
 }
 
@@ -611,6 +754,34 @@ cmd_postgres() {
     esac
 }
 
+# The cluster mode (see "RabbitMQ cluster" above). `stop N` stops node N as an operator would (rabbitmqctl stop:
+# its queues' leaders move to the other nodes); `up` starts whichever nodes are stopped again.
+cmd_cluster() {
+    local t0 took i
+    t0="$(now_ms)"
+    case $1 in
+    up)
+        take_lock
+        ensure_packages "rabbitmq-server:$rmq_bin/rabbitmq-server" curl
+        cluster_up
+        took="$(($(now_ms) - t0))"
+        log "cluster up in $((took / 1000)).$((took % 1000 / 100))s: $(cluster_running_nodes | tr '\n' ' ')| AMQP" \
+            "$(for ((i = 0; i < cluster_size; i++)); do printf '127.0.0.1:%s ' $((RABBITMQ_CLUSTER_PORT + i)); done)" \
+            "| management http://127.0.0.1:$RABBITMQ_CLUSTER_MANAGEMENT_PORT vhost=$RABBITMQ_VHOST user=$RABBITMQ_USER"
+        ;;
+    down) take_lock; cluster_check_ports; cluster_down ;;
+    status) cluster_status ;;
+    stop)
+        take_lock
+        cluster_check_ports
+        cluster_use "$2"
+        rmq_our_pid >/dev/null || die "cluster node $2 ($rmq_node) is not running"
+        rmq_down
+        ;;
+    *) usage ;;
+    esac
+}
+
 case $1 in
 up)
     [[ $# -le 2 ]] || usage
@@ -625,5 +796,11 @@ down) [[ $# -eq 1 ]] || usage; cmd_down ;;
 status) [[ $# -eq 1 ]] || usage; cmd_status ;;
 rabbitmqctl) cmd_rabbitmqctl "${@:2}" ;;
 postgres) [[ $# -eq 2 ]] || usage; cmd_postgres "$2" ;;
+cluster)
+    case ${2:-}:$# in
+    up:2 | down:2 | status:2 | stop:3) cmd_cluster "${@:2}" ;;
+    *) usage ;;
+    esac
+    ;;
 *) usage ;;
 esac

@@ -4,8 +4,8 @@ namespace BookingSystem.InventoryService.Messaging;
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "RabbitMQ at {Host}:{Port} unreachable (attempt {Attempt}, next in {Delay}): {ErrorMessage}")]
-    public static partial void BrokerUnreachable(ILogger logger, string host, int port, int attempt, TimeSpan delay, string? errorMessage);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "RabbitMQ at {Endpoints} unreachable (attempt {Attempt}, next in {Delay}): {ErrorMessage}")]
+    public static partial void BrokerUnreachable(ILogger logger, string endpoints, int attempt, TimeSpan delay, string? errorMessage);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Connected to RabbitMQ ({Purpose}) at {Host}:{Port}, virtual host {VirtualHost}")]
     public static partial void Connected(ILogger logger, string purpose, string host, int port, string virtualHost);
@@ -13,8 +13,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "RabbitMQ connection lost: {Reason}; recovering automatically")]
     public static partial void ConnectionLost(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "RabbitMQ connection recovered")]
-    public static partial void ConnectionRecovered(ILogger logger);
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "RabbitMQ connection ({Purpose}) recovered, now at {Host}:{Port}")]
+    public static partial void ConnectionRecovered(ILogger logger, string purpose, string host, int port);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Consuming {Queue} (prefetch {Prefetch}, batches of up to {BatchSize})")]
     public static partial void Consuming(ILogger logger, string queue, ushort prefetch, int batchSize);

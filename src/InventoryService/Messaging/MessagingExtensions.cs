@@ -26,7 +26,10 @@ public static class MessagingExtensions
         }
 
         var broker = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
-        DevelopmentPasswords.EnsureNotPublic(builder.Environment, "RabbitMq:Password", broker.Host, broker.Password);
+        foreach (var endpoint in broker.BrokerEndpoints())
+        {
+            DevelopmentPasswords.EnsureNotPublic(builder.Environment, "RabbitMq:Password", endpoint.HostName, broker.Password);
+        }
 
         foreach (var purpose in new[] { RabbitMqConnection.ConsumePurpose, RabbitMqConnection.PublishPurpose })
         {

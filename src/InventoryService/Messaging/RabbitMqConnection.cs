@@ -8,7 +8,7 @@ namespace BookingSystem.InventoryService.Messaging;
 /// One of the process's two AMQP connections (<see cref="ConsumePurpose"/>, <see cref="PublishPurpose"/>): apart,
 /// so a broker that blocks publishers (memory or disk alarm) does not also stall the consumers' acks. The first
 /// connect is retried with exponential backoff and jitter; after that the client's automatic connection and
-/// topology recovery take over.
+/// topology recovery take over, to another node of the cluster when <see cref="RabbitMqOptions.Endpoints"/> lists several.
 /// </summary>
 public sealed class RabbitMqConnection(string purpose, IOptions<RabbitMqOptions> options, ILogger<RabbitMqConnection> logger) : IAsyncDisposable
 {
@@ -55,10 +55,10 @@ public sealed class RabbitMqConnection(string purpose, IOptions<RabbitMqOptions>
     private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var endpoints = settings.BrokerEndpoints();
+        var nodes = string.Join(", ", endpoints.Select(e => $"{e.HostName}:{e.Port}"));
         var factory = new ConnectionFactory
         {
-            HostName = settings.Host,
-            Port = settings.Port,
             VirtualHost = settings.VirtualHost,
             UserName = settings.UserName,
             Password = settings.Password,
@@ -70,8 +70,10 @@ public sealed class RabbitMqConnection(string purpose, IOptions<RabbitMqOptions>
         var pipeline = ExponentialRetry.Create(
             e => e is BrokerUnreachableException or System.Net.Sockets.SocketException or OperationInterruptedException,
             settings.ConnectRetryAttempts, settings.ConnectRetryDelay, settings.ConnectRetryMaxDelay,
-            (attempt, delay, error) => Log.BrokerUnreachable(logger, settings.Host, settings.Port, attempt, delay, error?.Message));
-        var connection = await pipeline.ExecuteAsync(async ct => await factory.CreateConnectionAsync(ct), cancellationToken);
+            (attempt, delay, error) => Log.BrokerUnreachable(logger, nodes, attempt, delay, error?.Message));
+        // With several endpoints the client picks one at random and, on recovery, tries them again: another node of
+        // the cluster takes over when this one goes away.
+        var connection = await pipeline.ExecuteAsync(async ct => await factory.CreateConnectionAsync(endpoints, ct), cancellationToken);
         connection.ConnectionShutdownAsync += (_, args) =>
         {
             if (args.Initiator != ShutdownInitiator.Application)
@@ -83,10 +85,10 @@ public sealed class RabbitMqConnection(string purpose, IOptions<RabbitMqOptions>
         };
         connection.RecoverySucceededAsync += (_, _) =>
         {
-            Log.ConnectionRecovered(logger);
+            Log.ConnectionRecovered(logger, purpose, connection.Endpoint.HostName, connection.Endpoint.Port);
             return Task.CompletedTask;
         };
-        Log.Connected(logger, purpose, settings.Host, settings.Port, settings.VirtualHost);
+        Log.Connected(logger, purpose, connection.Endpoint.HostName, connection.Endpoint.Port, settings.VirtualHost);
         return connection;
     }
 }

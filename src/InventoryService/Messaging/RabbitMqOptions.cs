@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using BookingSystem.Contracts;
 using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
 
 namespace BookingSystem.InventoryService.Messaging;
 
@@ -16,6 +17,13 @@ public sealed class RabbitMqOptions
 
     [Range(1, 65535)]
     public int Port { get; set; } = 5672;
+
+    /// <summary>
+    /// The nodes of a RabbitMQ cluster as <c>host:port</c> separated by commas, e.g.
+    /// <c>10.0.0.1:5672,10.0.0.2:5672,10.0.0.3:5672</c>: each connection goes to one of them (the client tries them in
+    /// random order) and, when that node goes away, recovers to another. Empty: the one node <see cref="Host"/>:<see cref="Port"/>.
+    /// </summary>
+    public string Endpoints { get; set; } = "";
 
     [Required]
     public string VirtualHost { get; set; } = "/";
@@ -70,6 +78,23 @@ public sealed class RabbitMqOptions
     /// <summary>How long a publish may wait for the broker's confirm before it counts as failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The nodes to connect to: <see cref="Endpoints"/> when set, else <see cref="Host"/>:<see cref="Port"/>.</summary>
+    public IReadOnlyList<AmqpTcpEndpoint> BrokerEndpoints() =>
+        string.IsNullOrWhiteSpace(Endpoints)
+            ? [new AmqpTcpEndpoint(Host, Port)]
+            : [.. Endpoints.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ParseEndpoint)];
+
+    /// <summary>Throws at start (the options are read when the messaging services are registered) on an entry that is not host:port.</summary>
+    private static AmqpTcpEndpoint ParseEndpoint(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        return colon > 0
+            && int.TryParse(endpoint[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is >= 1 and <= 65535
+                ? new AmqpTcpEndpoint(endpoint[..colon], port)
+                : throw new FormatException($"RabbitMq:Endpoints must be host:port entries (port 1-65535) separated by commas; '{endpoint}' is not.");
+    }
 }
 
 public sealed class OutboxOptions

@@ -41,18 +41,20 @@ public sealed class StartupConfigurationTests
         }
     }
 
-    public static TheoryData<string, string, string> PublicPasswords => new()
+    public static TheoryData<string, string, string, string, string> PublicPasswords => new()
     {
         // The database server off loopback with the .env password; the broker fine.
-        { $"Host=db.example;Port=5432;Database=inventory;Username=booking;Password={TestEnvironment.Get("POSTGRES_PASSWORD")}", "false", "ConnectionStrings:Inventory" },
+        { $"Host=db.example;Port=5432;Database=inventory;Username=booking;Password={TestEnvironment.Get("POSTGRES_PASSWORD")}", "false", "RabbitMq__Host", "broker.example", "ConnectionStrings:Inventory" },
         // The database fine; the broker off loopback with the service's .env password.
-        { "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none", "true", "RabbitMq:Password" },
+        { "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none", "true", "RabbitMq__Host", "broker.example", "RabbitMq:Password" },
+        // The same for a cluster with one node off loopback.
+        { "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none", "true", "RabbitMq__Endpoints", "127.0.0.1:5672,broker.example:5672", "RabbitMq:Password" },
     };
 
     [Theory]
     [MemberData(nameof(PublicPasswords))]
     public async Task In_Production_the_service_refuses_the_public_development_passwords_for_servers_off_loopback(
-        string connectionString, string brokerEnabled, string setting)
+        string connectionString, string brokerEnabled, string brokerSetting, string brokerNodes, string setting)
     {
         var brokerPassword = TestEnvironment.Get("RABBITMQ_SERVICE_PASSWORD");
         await using var app = AppProcess.Start("inventory", "BookingSystem.InventoryService", new Dictionary<string, string>
@@ -60,7 +62,7 @@ public sealed class StartupConfigurationTests
             ["Jwt__SigningKey"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["ConnectionStrings__Inventory"] = connectionString,
             ["RabbitMq__Enabled"] = brokerEnabled,
-            ["RabbitMq__Host"] = "broker.example",
+            [brokerSetting] = brokerNodes,
             ["RabbitMq__UserName"] = TestEnvironment.Get("RABBITMQ_SERVICE_USER"),
             ["RabbitMq__Password"] = brokerPassword,
         }, TestEnvironment.FreePort());

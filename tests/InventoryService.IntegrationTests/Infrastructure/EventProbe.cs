@@ -24,7 +24,8 @@ public sealed record DeadLetter(
 
 /// <summary>
 /// Plays the other services: publishes envelopes on the platform exchange with publisher confirms, and records
-/// every <c>inventory.#</c> event the service publishes (a durable queue, so nothing is missed across a broker restart).
+/// every <c>inventory.#</c> event the service publishes (a durable queue, acked after each event is recorded, so nothing
+/// is missed across a broker restart; on a cluster a quorum queue, so nothing is missed when a node stops).
 /// </summary>
 public sealed class EventProbe : IAsyncDisposable
 {
@@ -38,11 +39,12 @@ public sealed class EventProbe : IAsyncDisposable
     public static async Task<EventProbe> StartAsync(TestVirtualHost vhost)
     {
         var probe = new EventProbe();
-        probe._connection = await vhost.ConnectionFactory().CreateConnectionAsync();
+        probe._connection = await vhost.ConnectAsync();
         probe._publisher = await probe._connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         probe._consumer = await probe._connection.CreateChannelAsync();
         await probe._consumer.ExchangeDeclareAsync(Topology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false);
-        var queue = (await probe._consumer.QueueDeclareAsync("probe", durable: true, exclusive: false, autoDelete: false)).QueueName;
+        var queue = (await probe._consumer.QueueDeclareAsync("probe", durable: true, exclusive: false, autoDelete: false,
+            arguments: vhost.Broker.Clustered ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null)).QueueName;
         await probe._consumer.QueueBindAsync(queue, Topology.Exchange, "inventory.#");
         var consumer = new AsyncEventingBasicConsumer(probe._consumer);
         consumer.ReceivedAsync += (_, delivery) =>
@@ -53,9 +55,9 @@ public sealed class EventProbe : IAsyncDisposable
                 delivery.BasicProperties.Headers?.TryGetValue(Topology.TraceParentHeader, out var trace) == true && trace is byte[] bytes
                     ? Encoding.UTF8.GetString(bytes)
                     : null));
-            return Task.CompletedTask;
+            return probe._consumer.BasicAckAsync(delivery.DeliveryTag, multiple: false).AsTask();
         };
-        await probe._consumer.BasicConsumeAsync(queue, autoAck: true, consumer);
+        await probe._consumer.BasicConsumeAsync(queue, autoAck: false, consumer);
         return probe;
     }
 
@@ -108,6 +110,23 @@ public sealed class EventProbe : IAsyncDisposable
         };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _publisher.BasicPublishAsync(Topology.Exchange, routingKey, mandatory: false, properties, body, timeout.Token);
+    }
+
+    /// <summary>Like a real publisher with confirms: runs the publish again (same eventId) until the broker confirms it.</summary>
+    public static async Task UntilConfirmedAsync(Func<Task> publish)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await publish();
+                return;
+            }
+            catch (Exception) when (attempt < 120)
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     public Task<string> BookingCreatedAsync(string bookingId, string itemId, int quantity = 1, string? correlationId = null, string? eventId = null, int? holdMinutes = null) =>

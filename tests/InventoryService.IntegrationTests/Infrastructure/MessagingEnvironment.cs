@@ -30,10 +30,13 @@ public class MessagingEnvironment : IAsyncLifetime
         new("Reservations:SweepInterval", "00:01:00"), // ticks when a test advances the fake clock
     ];
 
+    /// <summary>The broker the virtual host is made on: eng/infra.sh's single node unless a subclass says otherwise.</summary>
+    protected virtual Broker Broker => Broker.Single;
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name);
-        VirtualHost = await TestVirtualHost.CreateAsync(GetType().Name.ToLowerInvariant());
+        VirtualHost = await TestVirtualHost.CreateAsync(GetType().Name.ToLowerInvariant(), Broker);
         Probe = await EventProbe.StartAsync(VirtualHost);
         Service = await StartInstanceAsync();
     }
@@ -42,7 +45,7 @@ public class MessagingEnvironment : IAsyncLifetime
     public async Task<InventoryApiFactory> StartInstanceAsync(params (string Key, string? Value)[] settings)
     {
         var host = new InventoryApiFactory(Database, Time,
-            TestEnvironment.RabbitMqSettings(VirtualHost.Name).Concat(Settings).Concat(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))));
+            TestEnvironment.RabbitMqSettings(VirtualHost.Name, VirtualHost.Broker).Concat(Settings).Concat(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))));
         await host.InitializeAsync();
         _hosts.Add(host);
         await WaitUntilReadyAsync(host);

@@ -17,12 +17,13 @@ public static class TestEnvironment
         $"Host=127.0.0.1;Port={Get("POSTGRES_PORT")};Database={database};Username={Get("POSTGRES_USER")};Password={Get("POSTGRES_PASSWORD")};" +
         "Maximum Pool Size=40;Timeout=30;Command Timeout=60";
 
-    /// <summary>The service's RabbitMq settings for a virtual host on the broker eng/infra.sh started.</summary>
-    public static IEnumerable<KeyValuePair<string, string?>> RabbitMqSettings(string virtualHost) =>
+    /// <summary>The service's RabbitMq settings for a virtual host on a broker eng/infra.sh started (by default its single node).</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> RabbitMqSettings(string virtualHost, Broker? broker = null) =>
     [
         new("RabbitMq:Enabled", "true"),
         new("RabbitMq:Host", "127.0.0.1"),
-        new("RabbitMq:Port", Get("RABBITMQ_PORT")),
+        new("RabbitMq:Port", (broker ?? Broker.Single).AmqpPorts[0].ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("RabbitMq:Endpoints", broker is { Clustered: true } ? broker.EndpointsSetting : ""),
         new("RabbitMq:VirtualHost", virtualHost),
         // The service's own account (no management tags), as eng/run.sh gives it.
         new("RabbitMq:UserName", Get("RABBITMQ_SERVICE_USER")),

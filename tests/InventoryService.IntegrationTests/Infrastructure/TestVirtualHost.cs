@@ -11,20 +11,25 @@ public sealed class TestVirtualHost : IAsyncDisposable
     private readonly HttpClient _management;
     private readonly List<string> _users = [];
 
-    private TestVirtualHost(string name, HttpClient management)
+    private TestVirtualHost(string name, Broker broker, HttpClient management)
     {
         Name = name;
+        Broker = broker;
         _management = management;
     }
 
     public string Name { get; }
 
-    public static async Task<TestVirtualHost> CreateAsync(string purpose)
+    /// <summary>The broker (single node or cluster) the virtual host lives on.</summary>
+    public Broker Broker { get; }
+
+    public static async Task<TestVirtualHost> CreateAsync(string purpose, Broker? broker = null)
     {
-        var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{TestEnvironment.Get("RABBITMQ_MANAGEMENT_PORT")}/api/") };
+        broker ??= Broker.Single;
+        var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{broker.ManagementPort}/api/") };
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestEnvironment.Get("RABBITMQ_USER")}:{TestEnvironment.Get("RABBITMQ_PASSWORD")}"));
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
-        var vhost = new TestVirtualHost($"test-{purpose}-{Guid.NewGuid():N}", management);
+        var vhost = new TestVirtualHost($"test-{purpose}-{Guid.NewGuid():N}", broker, management);
         (await management.PutAsJsonAsync($"vhosts/{vhost.Name}", new { })).EnsureSuccessStatusCode();
         foreach (var user in new[] { TestEnvironment.Get("RABBITMQ_USER"), TestEnvironment.Get("RABBITMQ_SERVICE_USER") })
         {
@@ -33,10 +38,11 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return vhost;
     }
 
+    /// <summary>A factory for the first node (<see cref="ConnectAsync"/> connects to any node of a cluster).</summary>
     public ConnectionFactory ConnectionFactory() => new()
     {
         HostName = "127.0.0.1",
-        Port = int.Parse(TestEnvironment.Get("RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
+        Port = Broker.AmqpPorts[0],
         VirtualHost = Name,
         UserName = TestEnvironment.Get("RABBITMQ_USER"),
         Password = TestEnvironment.Get("RABBITMQ_PASSWORD"),
@@ -44,6 +50,9 @@ public sealed class TestVirtualHost : IAsyncDisposable
         TopologyRecoveryEnabled = true,
         NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
     };
+
+    /// <summary>A connection to one of the broker's nodes, recovering to another when that node goes away.</summary>
+    public Task<IConnection> ConnectAsync() => ConnectionFactory().CreateConnectionAsync(Broker.Endpoints);
 
     /// <summary>Waits until each queue exists and is bound to the exchange, so a publish cannot go unrouted.</summary>
     public async Task WaitForBindingsAsync(string exchange, params string[] queues)
@@ -85,7 +94,7 @@ public sealed class TestVirtualHost : IAsyncDisposable
     /// <summary>Messages ready in a queue, asked of the broker itself (not the management statistics, which lag).</summary>
     public async Task<int> ReadyMessagesAsync(string queue)
     {
-        await using var connection = await ConnectionFactory().CreateConnectionAsync();
+        await using var connection = await ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         return (int)(await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }

@@ -128,8 +128,7 @@ public sealed class BrokerRestartTests : IAsyncLifetime
         {
             foreach (var bookingId in bookings)
             {
-                // Like a real publisher with confirms: retry (same eventId) until the broker confirms.
-                await PublishUntilConfirmedAsync(() => _env.Probe.BookingCreatedAsync(bookingId, item.ItemId, eventId: eventIds[bookingId]));
+                await EventProbe.UntilConfirmedAsync(() => _env.Probe.BookingCreatedAsync(bookingId, item.ItemId, eventId: eventIds[bookingId]));
             }
         });
         await Eventually.HoldsAsync(() => _env.Probe.Received.Count >= 40, TimeSpan.FromSeconds(30), () => "the stream did not start");
@@ -175,22 +174,6 @@ public sealed class BrokerRestartTests : IAsyncLifetime
             return response.StatusCode == expected;
         }, TimeSpan.FromSeconds(30), () => $"{path} did not become {expected}: {body}");
         return body;
-    }
-
-    private static async Task PublishUntilConfirmedAsync(Func<Task> publish)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await publish();
-                return;
-            }
-            catch (Exception) when (attempt < 120)
-            {
-                await Task.Delay(500);
-            }
-        }
     }
 
     private static Task RabbitMqCtlAsync(string command) => Infra.RunAsync("rabbitmqctl", command);
