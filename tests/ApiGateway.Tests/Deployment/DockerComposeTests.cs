@@ -24,7 +24,7 @@ public sealed class DockerComposeTests
         var (volumesExit, volumes) = await DockerComposeAsync("config", "--volumes");
 
         Assert.Equal((0, 0), (servicesExit, volumesExit));
-        Assert.Equal(["gateway", "inventory", "postgres", "rabbitmq", "rabbitmq-accounts", "seq"], Lines(services).Order(StringComparer.Ordinal));
+        Assert.Equal(["gateway", "inventory", "postgres", "preflight", "rabbitmq", "rabbitmq-accounts", "seq"], Lines(services).Order(StringComparer.Ordinal));
         Assert.Equal(["postgres-data", "rabbitmq-data", "seq-data"], Lines(volumes).Order(StringComparer.Ordinal));
     }
 
@@ -45,10 +45,7 @@ public sealed class DockerComposeTests
     public async Task The_service_uses_its_own_broker_account_not_the_administrator()
     {
         var (exitCode, config) = await DockerComposeAsync("config");
-        var env = File.ReadAllLines(Path.Combine(TestEnvironment.RepositoryRoot(), ".env"))
-            .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
-            .Select(line => line.Split('=', 2))
-            .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.Ordinal);
+        var env = DotEnv();
 
         Assert.Equal(0, exitCode);
         var inventory = ServiceBlock(config, "inventory");
@@ -59,6 +56,44 @@ public sealed class DockerComposeTests
         Assert.Contains(@"\""tags\"": \""\""", accounts, StringComparison.Ordinal); // no management tags
         Assert.Contains("api/permissions/", accounts, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Nothing_starts_before_the_preflight_has_passed()
+    {
+        var (exitCode, config) = await DockerComposeAsync("config");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("/preflight.sh", ServiceBlock(config, "preflight"), StringComparison.Ordinal);
+        foreach (var service in new[] { "postgres", "rabbitmq", "seq" }) // the others wait for these
+        {
+            Assert.Matches(@"depends_on:\n(\s+\S+:\n\s+condition: \S+\n)*\s+preflight:\n\s+condition: service_completed_successfully", ServiceBlock(config, service) + "\n");
+        }
+    }
+
+    [Fact]
+    public async Task The_preflight_refuses_every_public_development_secret_of_env_by_name_and_passes_values_of_ones_own()
+    {
+        string[] secrets = ["POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "RABBITMQ_SERVICE_PASSWORD", "SEQ_ADMIN_PASSWORD", "JWT_SIGNING_KEY"];
+        var script = Path.Combine(TestEnvironment.RepositoryRoot(), "eng", "compose-preflight.sh");
+
+        var (publicExit, publicOutput) = await RunAsync("/bin/sh", [script], secrets.ToDictionary(s => s, s => (string?)DotEnv()[s]));
+        var (mixedExit, mixedOutput) = await RunAsync("/bin/sh", [script],
+            secrets.ToDictionary(s => s, s => (string?)(s == "SEQ_ADMIN_PASSWORD" ? DotEnv()[s] : Guid.NewGuid().ToString("N"))));
+        var (ownExit, ownOutput) = await RunAsync("/bin/sh", [script], secrets.ToDictionary(s => s, _ => (string?)Guid.NewGuid().ToString("N")));
+
+        Assert.Equal(1, publicExit);
+        Assert.All(secrets, secret => Assert.Contains(secret, publicOutput, StringComparison.Ordinal));
+        Assert.Equal(1, mixedExit);
+        Assert.Contains("from .env: SEQ_ADMIN_PASSWORD.", mixedOutput, StringComparison.Ordinal);
+        Assert.True(ownExit == 0, ownOutput);
+        Assert.All(secrets, secret => Assert.DoesNotContain(DotEnv()[secret], publicOutput, StringComparison.Ordinal)); // names, never values
+    }
+
+    private static Dictionary<string, string> DotEnv() =>
+        File.ReadAllLines(Path.Combine(TestEnvironment.RepositoryRoot(), ".env"))
+            .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.Ordinal);
 
     private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -72,12 +107,16 @@ public sealed class DockerComposeTests
         return string.Join('\n', block);
     }
 
-    private static async Task<(int ExitCode, string Output)> DockerComposeAsync(params string[] arguments)
-    {
-        var executable = FindOnPath("docker-compose")
+    private static Task<(int ExitCode, string Output)> DockerComposeAsync(params string[] arguments) =>
+        RunAsync(FindOnPath("docker-compose")
             ?? throw new InvalidOperationException(
                 "docker-compose is not installed. It validates docker-compose.yml without a Docker engine: " +
-                "apt-get install -y docker-compose (Debian package 'docker-compose'; eng/infra.sh installs it for the test suite).");
+                "apt-get install -y docker-compose (Debian package 'docker-compose'; eng/test.sh installs it)."),
+            arguments);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(
+        string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    {
         var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = TestEnvironment.RepositoryRoot(),
@@ -88,6 +127,11 @@ public sealed class DockerComposeTests
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

@@ -4,6 +4,7 @@ using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
 
@@ -15,7 +16,7 @@ namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
 /// the rest (eng/test.sh). Longer with <c>FAULT_SOAK=N</c> (<see cref="Soak"/>).
 /// </summary>
 [Collection(nameof(BrokerRestartCollection))]
-public sealed class BrokerClusterTests : IAsyncLifetime
+public sealed class BrokerClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ClusterEnvironment _env = new();
 
@@ -43,7 +44,7 @@ public sealed class BrokerClusterTests : IAsyncLifetime
         var stopped = false;
         var stream = Task.Run(async () =>
         {
-            // Bookings and payments until the node has stopped, then as many again as the test needs after it.
+            // Bookings and payments until the node has stopped, then 150 more (times FAULT_SOAK).
             for (var afterStop = 150 * Soak.Factor; !Volatile.Read(ref stopped) || afterStop-- > 0;)
             {
                 // A publisher with confirms, as the other services are: the same event again until the cluster confirms it.
@@ -58,17 +59,26 @@ public sealed class BrokerClusterTests : IAsyncLifetime
         });
         await Eventually.HoldsAsync(() => _env.Probe.Received.Count >= 40, TimeSpan.FromSeconds(30), () => "the stream did not start");
 
+        var publishedWhenStopBegan = published.Count;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await Infra.RunAsync("cluster", "stop", (leaderPort - _env.VirtualHost.Broker.AmqpPorts[0] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var publishedBeforeStop = published.Count;
+        var stopTook = clock.Elapsed;
+        var publishedWhenNodeDown = published.Count;
         Volatile.Write(ref stopped, true);
         await stream;
         var bookings = published.ToList();
         // Consumption resumes on the two nodes left: every booking is answered while the old leader is still down.
         await Eventually.HoldsAsync(() => bookings.All(b => Distinct(b, RoutingKeys.InventoryConfirmed) > 0), Soak.Scaled(TimeSpan.FromSeconds(120)),
             () => $"{bookings.Count(b => Distinct(b, RoutingKeys.InventoryConfirmed) == 0)} of {bookings.Count} bookings are not confirmed");
+        var allAnswered = clock.Elapsed;
         await EventProbe.SettleAsync();
+        output.WriteLine(
+            $"{bookings.Count} bookings + {bookings.Count} payments; leader {before.Leader} stopped after {publishedWhenStopBegan} (the stop took {stopTook.TotalSeconds:F1} s, " +
+            $"{publishedWhenNodeDown - publishedWhenStopBegan} published meanwhile, {bookings.Count - publishedWhenNodeDown} after); all confirmed {allAnswered.TotalSeconds:F1} s after the stop began; " +
+            $"lost {bookings.Count(b => Distinct(b, RoutingKeys.InventoryConfirmed) == 0)}, " +
+            $"doubled {bookings.Count(b => Distinct(b, RoutingKeys.InventoryReserved) > 1 || Distinct(b, RoutingKeys.InventoryConfirmed) > 1)}");
 
-        Assert.True(publishedBeforeStop >= 20, $"only {publishedBeforeStop} bookings before the stop");
+        Assert.True(publishedWhenNodeDown >= 20, $"only {publishedWhenNodeDown} bookings before the stop");
         Assert.All(bookings, b => Assert.Equal((1, 1), (Distinct(b, RoutingKeys.InventoryReserved), Distinct(b, RoutingKeys.InventoryConfirmed))));
         Assert.All(bookings, b => Assert.Equal(0, Distinct(b, RoutingKeys.InventoryReleased) + Distinct(b, RoutingKeys.InventoryReservationFailed)));
         Assert.Equal((bookings.Count, 100_000, bookings.Count), await _env.Service.CountersAsync(item.ItemId));
@@ -85,6 +95,7 @@ public sealed class BrokerClusterTests : IAsyncLifetime
         // The stopped node comes back and rejoins; a follower had become the leader and stays it.
         await Infra.RunAsync("cluster", "up");
         var after = await QueueAsync(Topology.BookingCreatedQueue);
+        output.WriteLine($"leader of {Topology.BookingCreatedQueue} after the node came back: {after.Leader}; members {string.Join(", ", after.Members)}");
         Assert.NotEqual(before.Leader, after.Leader);
         Assert.Equal(before.Members.Order(), after.Members.Order());
     }
