@@ -17,7 +17,8 @@
 #   eng/infra.sh postgres crash|start  stop PostgreSQL as a crash would (-m immediate) / start it again (the fault tests)
 #   eng/infra.sh cluster up|down|status  a three-node RabbitMQ cluster besides the single node (own ports and data
 #                        dirs, see "RabbitMQ cluster" below); `cluster stop N` stops node N (1-3), `cluster up` starts
-#                        it again. `down` stops the cluster too.
+#                        it again. `down` stops the cluster too. Unlike the rest, the cluster's data does not outlive a
+#                        full stop: a `cluster up` with no node running forms it again from empty data dirs.
 #
 # Settings come from .env; variables already in the environment win. Ports:
 #   PostgreSQL  127.0.0.1:$POSTGRES_PORT              data .local/pg
@@ -313,18 +314,19 @@ rmq_launcher_pid=""
 # Nothing is read from /etc/rabbitmq (env file, config, plugins: all under DIR).
 rmq_use() {
     rmq_dir=$1
-    RABBITMQ_PORT=$2
-    RABBITMQ_MANAGEMENT_PORT=$3
+    rmq_port=$2
+    rmq_mgmt_port=$3
+    rmq_launcher_pid=""
     rmq_log_dir="$rmq_dir/log"
-    rmq_node="booking-$RABBITMQ_PORT@localhost"
-    rmq_dist_port=$((RABBITMQ_PORT + 20000))
+    rmq_node="booking-$rmq_port@localhost"
+    rmq_dist_port=$((rmq_port + 20000))
     rmq_pid_file="$rmq_dir/$rmq_node.pid"
     rmq_env=(
         env -u XDG_CONFIG_HOME
         HOME="$rmq_dir"
         RABBITMQ_NODENAME="$rmq_node"
         RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-        RABBITMQ_NODE_PORT="$RABBITMQ_PORT"
+        RABBITMQ_NODE_PORT="$rmq_port"
         RABBITMQ_DIST_PORT="$rmq_dist_port"
         RABBITMQ_CONF_ENV_FILE="$rmq_dir/rabbitmq-env.conf"
         RABBITMQ_CONFIG_FILE="$rmq_dir/rabbitmq.conf"
@@ -338,14 +340,12 @@ rmq_use() {
         ERL_CRASH_DUMP="$rmq_log_dir/erl_crash.dump"
     )
 }
-rmq_single_port=$RABBITMQ_PORT
-rmq_single_management_port=$RABBITMQ_MANAGEMENT_PORT
-rmq_use_single() { rmq_use "$local_dir/rabbitmq" "$rmq_single_port" "$rmq_single_management_port"; }
-rmq_use_single
+rmq_use "$local_dir/rabbitmq" "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" # this checkout's single node
 
-# rmq TOOL ARGS...: runs a RabbitMQ script (rabbitmqctl, rabbitmq-diagnostics, ...) for this node
+# rmq TOOL ARGS...: runs a RabbitMQ script (rabbitmqctl, rabbitmq-diagnostics, ...) for this node, for at most
+# INFRA_TIMEOUT seconds (a node that hangs on stop or join must not hang the caller)
 rmq() {
-    (cd "$rmq_dir" && exec "${rmq_env[@]}" "$rmq_bin/$1" "${@:2}")
+    (cd "$rmq_dir" && exec timeout "$timeout_s" "${rmq_env[@]}" "$rmq_bin/$1" "${@:2}")
 }
 
 # pid of this checkout's node, if it runs
@@ -386,18 +386,18 @@ json_string() {
 rmq_app_ok() {
     local creds body
     command -v curl >/dev/null 2>&1 || return 1
-    port_listening "$RABBITMQ_PORT" || return 1
+    port_listening "$rmq_port" || return 1
     creds="$RABBITMQ_USER:$RABBITMQ_PASSWORD"
     creds="${creds//\\/\\\\}"
     creds="${creds//\"/\\\"}"
     body="$(printf 'user = "%s"\n' "$creds" | curl -sf -m 5 -K - \
-        "http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/api/permissions/$(urlencode "$RABBITMQ_VHOST")/$(urlencode "$RABBITMQ_USER")" 2>/dev/null)" ||
+        "http://127.0.0.1:$rmq_mgmt_port/api/permissions/$(urlencode "$RABBITMQ_VHOST")/$(urlencode "$RABBITMQ_USER")" 2>/dev/null)" ||
         return 1
     [[ $body == *'"configure":".*"'* && $body == *'"write":".*"'* && $body == *'"read":".*"'* ]] || return 1
     # The service's own account (no tags) must have its rights on the vhost too.
     [[ -z ${RABBITMQ_SERVICE_USER:-} ]] && return 0
     body="$(printf 'user = "%s"\n' "$creds" | curl -sf -m 5 -K - \
-        "http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/api/permissions/$(urlencode "$RABBITMQ_VHOST")/$(urlencode "$RABBITMQ_SERVICE_USER")" 2>/dev/null)" ||
+        "http://127.0.0.1:$rmq_mgmt_port/api/permissions/$(urlencode "$RABBITMQ_VHOST")/$(urlencode "$RABBITMQ_SERVICE_USER")" 2>/dev/null)" ||
         return 1
     [[ $body == *'"configure":".*"'* ]]
 }
@@ -425,30 +425,37 @@ rmq_write_conf() {
 # Written by eng/infra.sh at every start: change .env, not this file.
 # AMQP listener and distribution port come from RABBITMQ_NODE_IP_ADDRESS/_NODE_PORT/_DIST_PORT.
 management.tcp.ip = 127.0.0.1
-management.tcp.port = $RABBITMQ_MANAGEMENT_PORT
+management.tcp.port = $rmq_mgmt_port
 log.console = false
 log.file.level = info
 EOF
     echo '[rabbitmq_management].' >"$rmq_dir/enabled_plugins"
 }
 
+# A random Erlang cookie: the cluster's nodes share one (rmq_cookie, set while forming), a single node has its own.
+rmq_random_cookie() {
+    local cookie
+    cookie="$(head -c 48 /dev/urandom | base64 -w 0 | tr -dc 'A-Za-z0-9')"
+    printf '%s' "${cookie:0:32}"
+}
+rmq_cookie=""
+
 rmq_start() {
-    local cookie port
-    for port in "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$rmq_dist_port"; do
+    local port
+    for port in "$rmq_port" "$rmq_mgmt_port" "$rmq_dist_port"; do
         if port_listening "$port"; then
-            die "port $port (needed by RabbitMQ: AMQP $RABBITMQ_PORT, management $RABBITMQ_MANAGEMENT_PORT, distribution $rmq_dist_port) is in use by something that is not this checkout's RabbitMQ and does not accept the .env credentials ($(port_owner "$port")). Stop it, or set another RABBITMQ_PORT / RABBITMQ_MANAGEMENT_PORT."
+            die "port $port (needed by RabbitMQ: AMQP $rmq_port, management $rmq_mgmt_port, distribution $rmq_dist_port) is in use by something that is not this checkout's RabbitMQ and does not accept the .env credentials ($(port_owner "$port")). Stop it, or change the ports in .env (RABBITMQ_PORT, RABBITMQ_MANAGEMENT_PORT; for the cluster RABBITMQ_CLUSTER_PORT, RABBITMQ_CLUSTER_MANAGEMENT_PORT)."
         fi
     done
     mkdir -p "$rmq_dir" "$rmq_log_dir" "$rmq_dir/mnesia"
     chmod 700 "$rmq_dir"
     if [[ ! -s $rmq_dir/.erlang.cookie ]]; then
-        cookie="$(head -c 48 /dev/urandom | base64 -w 0 | tr -dc 'A-Za-z0-9')"
-        (umask 077 && printf '%s' "${cookie:0:32}" >"$rmq_dir/.erlang.cookie")
+        (umask 077 && printf '%s' "${rmq_cookie:-$(rmq_random_cookie)}" >"$rmq_dir/.erlang.cookie")
         chmod 400 "$rmq_dir/.erlang.cookie"
     fi
     rmq_write_conf
     rm -f "$rmq_pid_file" "$rmq_log_dir/erl_crash.dump"
-    log "starting RabbitMQ node $rmq_node (AMQP 127.0.0.1:$RABBITMQ_PORT, management 127.0.0.1:$RABBITMQ_MANAGEMENT_PORT, data $rmq_dir)"
+    log "starting RabbitMQ node $rmq_node (AMQP 127.0.0.1:$rmq_port, management 127.0.0.1:$rmq_mgmt_port, data $rmq_dir)"
     # Not `rabbitmq-server -detached`: that sends the boot output to /dev/null, so a failed boot
     # (e.g. a config error) leaves only a crash dump. We run the server in the background in its
     # own session instead (no terminal, so it outlives this script and ignores Ctrl+C), with that
@@ -461,7 +468,7 @@ rmq_start() {
 
 rmq_wait_ready() {
     local deadline=$((SECONDS + timeout_s)) pid
-    until port_listening "$RABBITMQ_PORT" && port_listening "$RABBITMQ_MANAGEMENT_PORT"; do
+    until port_listening "$rmq_port" && port_listening "$rmq_mgmt_port"; do
         if [[ -n $rmq_launcher_pid ]] && ! kill -0 "$rmq_launcher_pid" 2>/dev/null; then
             rmq_fail "RabbitMQ node $rmq_node exited while starting"
         fi
@@ -469,7 +476,7 @@ rmq_wait_ready() {
             rmq_fail "RabbitMQ node $rmq_node exited while starting"
         fi
         ((SECONDS < deadline)) ||
-            rmq_fail "RabbitMQ not listening on 127.0.0.1:$RABBITMQ_PORT and :$RABBITMQ_MANAGEMENT_PORT after ${timeout_s}s"
+            rmq_fail "RabbitMQ not listening on 127.0.0.1:$rmq_port and :$rmq_mgmt_port after ${timeout_s}s"
         sleep 0.5
     done
     pid="$(rmq_our_pid)" || rmq_fail "ports are up but no live pid in $rmq_pid_file"
@@ -506,9 +513,9 @@ EOF
 
 rmq_up() {
     if ! rmq_our_pid >/dev/null; then
-        if port_listening "$RABBITMQ_PORT" && rmq_app_ok; then
+        if port_listening "$rmq_port" && rmq_app_ok; then
             rmq_adopted=1
-            log "port $RABBITMQ_PORT: using a RabbitMQ not started by this checkout that accepts the .env credentials ($(port_owner "$RABBITMQ_PORT"))"
+            log "port $rmq_port: using a RabbitMQ not started by this checkout that accepts the .env credentials ($(port_owner "$rmq_port"))"
             return 0
         fi
         rmq_start
@@ -529,17 +536,17 @@ rmq_await_provisioned() {
         rmq_app_ok && return 0
         sleep 0.25
     done
-    rmq_fail "the management API at http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT does not confirm user $RABBITMQ_USER on vhost $RABBITMQ_VHOST (if RABBITMQ_MANAGEMENT_PORT changed: eng/infra.sh down && eng/infra.sh up)"
+    rmq_fail "the management API at http://127.0.0.1:$rmq_mgmt_port does not confirm user $RABBITMQ_USER on vhost $RABBITMQ_VHOST (if a management port in .env changed: eng/infra.sh down, then up again)"
 }
 
 rmq_status() {
     local pid
     if pid="$(rmq_our_pid)"; then
-        echo "rabbitmq: running node $rmq_node, AMQP 127.0.0.1:$RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (pid $pid, data ${rmq_dir#"$repo_root"/})"
-    elif port_listening "$RABBITMQ_PORT"; then
-        echo "rabbitmq: port $RABBITMQ_PORT is served by something not started by this checkout ($(port_owner "$RABBITMQ_PORT"))"
+        echo "rabbitmq: running node $rmq_node, AMQP 127.0.0.1:$rmq_port, management http://127.0.0.1:$rmq_mgmt_port (pid $pid, data ${rmq_dir#"$repo_root"/})"
+    elif port_listening "$rmq_port"; then
+        echo "rabbitmq: port $rmq_port is served by something not started by this checkout ($(port_owner "$rmq_port"))"
     else
-        echo "rabbitmq: stopped (port $RABBITMQ_PORT)"
+        echo "rabbitmq: stopped (port $rmq_port)"
     fi
 }
 
@@ -584,7 +591,7 @@ cluster_check_ports() {
     require_env RABBITMQ_CLUSTER_PORT RABBITMQ_CLUSTER_MANAGEMENT_PORT
     for var in RABBITMQ_CLUSTER_PORT RABBITMQ_CLUSTER_MANAGEMENT_PORT; do
         if [[ ! ${!var} =~ ^[0-9]{1,5}$ ]] || ((${!var} < 1 || ${!var} + cluster_size > 45536)); then
-            die "$var must be a TCP port number below $((45536 - cluster_size)), not '${!var}'"
+            die "$var must be a TCP port number of at most $((45536 - cluster_size)) (the nodes use it to +$((cluster_size - 1)), and AMQP ports +20000 for Erlang distribution), not '${!var}'"
         fi
     done
 }
@@ -603,16 +610,10 @@ cluster_running_nodes() {
     return 1
 }
 
-# Starts node I of the cluster with the cluster's cookie; its launcher pid goes to cluster_launchers[I].
+# Starts node I of the cluster; its launcher pid goes to cluster_launchers[I].
 declare -A cluster_launchers=()
 cluster_start_node() {
     cluster_use "$1"
-    mkdir -p "$rmq_dir"
-    chmod 700 "$rmq_dir"
-    if [[ ! -s $rmq_dir/.erlang.cookie ]]; then
-        (umask 077 && cp "$cluster_dir/.erlang.cookie" "$rmq_dir/.erlang.cookie")
-        chmod 400 "$rmq_dir/.erlang.cookie"
-    fi
     rmq_start
     cluster_launchers[$1]=$rmq_launcher_pid
 }
@@ -623,33 +624,37 @@ cluster_wait_node() {
     rmq_wait_ready
 }
 
+# A new cluster from empty data dirs: three nodes with one cookie, nodes 2 and 3 join node 1.
+cluster_form() {
+    local i first
+    log "RabbitMQ cluster: forming $cluster_size nodes from empty data dirs in ${cluster_dir#"$repo_root"/}"
+    rm -rf "$cluster_dir"
+    mkdir -p "$cluster_dir"
+    rmq_cookie="$(rmq_random_cookie)"
+    for ((i = 1; i <= cluster_size; i++)); do cluster_start_node "$i"; done
+    for ((i = 1; i <= cluster_size; i++)); do cluster_wait_node "$i"; done
+    cluster_use 1
+    first=$rmq_node
+    for ((i = 2; i <= cluster_size; i++)); do
+        cluster_use "$i"
+        rmq_launcher_pid=${cluster_launchers[$i]:-}
+        log "RabbitMQ cluster: $rmq_node joins $first"
+        rmq rabbitmqctl -n "$rmq_node" -q stop_app </dev/null >/dev/null 2>&1 || rmq_fail "stop_app of $rmq_node failed"
+        rmq rabbitmqctl -n "$rmq_node" -q join_cluster "$first" </dev/null >/dev/null 2>&1 || rmq_fail "join_cluster $first failed"
+        rmq rabbitmqctl -n "$rmq_node" -q start_app </dev/null >/dev/null 2>&1 || rmq_fail "start_app of $rmq_node failed"
+        rmq_wait_ready
+    done
+}
+
 cluster_up() {
-    local i cookie running first
+    local i running=0
     cluster_check_ports
-    running=0
     for ((i = 1; i <= cluster_size; i++)); do
         cluster_use "$i"
         rmq_our_pid >/dev/null && running=$((running + 1))
     done
     if ((running == 0)); then
-        log "RabbitMQ cluster: forming $cluster_size nodes from empty data dirs in ${cluster_dir#"$repo_root"/}"
-        rm -rf "$cluster_dir"
-        mkdir -p "$cluster_dir"
-        chmod 700 "$cluster_dir"
-        cookie="$(head -c 48 /dev/urandom | base64 -w 0 | tr -dc 'A-Za-z0-9')"
-        (umask 077 && printf '%s' "${cookie:0:32}" >"$cluster_dir/.erlang.cookie")
-        for ((i = 1; i <= cluster_size; i++)); do cluster_start_node "$i"; done
-        for ((i = 1; i <= cluster_size; i++)); do cluster_wait_node "$i"; done
-        cluster_use 1
-        first=$rmq_node
-        for ((i = 2; i <= cluster_size; i++)); do
-            cluster_use "$i"
-            log "RabbitMQ cluster: $rmq_node joins $first"
-            rmq rabbitmqctl -n "$rmq_node" -q stop_app </dev/null >/dev/null 2>&1 || rmq_fail "stop_app of $rmq_node failed"
-            rmq rabbitmqctl -n "$rmq_node" -q join_cluster "$first" </dev/null >/dev/null 2>&1 || rmq_fail "join_cluster $first failed"
-            rmq rabbitmqctl -n "$rmq_node" -q start_app </dev/null >/dev/null 2>&1 || rmq_fail "start_app of $rmq_node failed"
-            rmq_wait_ready
-        done
+        cluster_form
     else
         # Some nodes run: the stopped ones start again and rejoin by themselves (their data names the cluster).
         for ((i = 1; i <= cluster_size; i++)); do
@@ -657,6 +662,12 @@ cluster_up() {
             rmq_our_pid >/dev/null || cluster_start_node "$i"
         done
         for ((i = 1; i <= cluster_size; i++)); do cluster_wait_node "$i"; done
+        if [[ $(cluster_running_nodes | wc -l) != "$cluster_size" ]]; then
+            # e.g. an earlier `cluster up` stopped before every node had joined: start over
+            warn "RabbitMQ cluster: the nodes do not form one cluster of $cluster_size; forming it again"
+            cluster_down
+            cluster_form
+        fi
     fi
     cluster_use 1
     rmq_app_ok || rmq_provision # definitions are the cluster's: one import serves every node
@@ -673,9 +684,9 @@ cluster_status() {
     for ((i = 1; i <= cluster_size; i++)); do
         cluster_use "$i"
         if pid="$(rmq_our_pid)"; then
-            echo "rabbitmq cluster node $i: running $rmq_node, AMQP 127.0.0.1:$RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT (pid $pid)"
+            echo "rabbitmq cluster node $i: running $rmq_node, AMQP 127.0.0.1:$rmq_port, management http://127.0.0.1:$rmq_mgmt_port (pid $pid)"
         else
-            echo "rabbitmq cluster node $i: stopped ($rmq_node, AMQP 127.0.0.1:$RABBITMQ_PORT)"
+            echo "rabbitmq cluster node $i: stopped ($rmq_node, AMQP 127.0.0.1:$rmq_port)"
         fi
     done
     echo "rabbitmq cluster running nodes: $(cluster_running_nodes | tr '\n' ' ')"
@@ -707,20 +718,21 @@ cmd_up() {
     took="$(($(now_ms) - t0))"
     log "up in $((took / 1000)).$((took % 1000 / 100))s:" \
         "PostgreSQL 127.0.0.1:$POSTGRES_PORT db=$POSTGRES_DB user=$POSTGRES_USER$( ((pg_adopted)) && echo ' (not ours)')" \
-        "| RabbitMQ amqp://127.0.0.1:$RABBITMQ_PORT vhost=$RABBITMQ_VHOST user=$RABBITMQ_USER, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT$( ((rmq_adopted)) && echo ' (not ours)')" \
+        "| RabbitMQ amqp://127.0.0.1:$rmq_port vhost=$RABBITMQ_VHOST user=$RABBITMQ_USER, management http://127.0.0.1:$rmq_mgmt_port$( ((rmq_adopted)) && echo ' (not ours)')" \
         "| passwords in .env"
 }
 
 cmd_status() {
     pg_status
     rmq_status
+    [[ -z ${RABBITMQ_CLUSTER_PORT:-} ]] || cluster_status
 }
 
 cmd_down() {
     take_lock
     pg_down
     rmq_down
-    [[ -n ${RABBITMQ_CLUSTER_PORT:-} ]] && cluster_down
+    [[ -z ${RABBITMQ_CLUSTER_PORT:-} ]] || { cluster_check_ports && cluster_down; }
     log "down (data kept in ${local_dir#"$repo_root"/})"
 }
 
@@ -754,8 +766,8 @@ cmd_postgres() {
     esac
 }
 
-# The cluster mode (see "RabbitMQ cluster" above). `stop N` stops node N as an operator would (rabbitmqctl stop:
-# its queues' leaders move to the other nodes); `up` starts whichever nodes are stopped again.
+# The cluster mode (see "RabbitMQ cluster" above). `stop N` stops node N as an operator would (rabbitmqctl stop; the
+# other nodes elect new leaders for the queues it led); `up` starts whichever nodes are stopped again.
 cmd_cluster() {
     local t0 took i
     t0="$(now_ms)"

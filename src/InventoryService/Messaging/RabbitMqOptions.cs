@@ -80,10 +80,18 @@ public sealed class RabbitMqOptions
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The nodes to connect to: <see cref="Endpoints"/> when set, else <see cref="Host"/>:<see cref="Port"/>.</summary>
-    public IReadOnlyList<AmqpTcpEndpoint> BrokerEndpoints() =>
-        string.IsNullOrWhiteSpace(Endpoints)
-            ? [new AmqpTcpEndpoint(Host, Port)]
-            : [.. Endpoints.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ParseEndpoint)];
+    public IReadOnlyList<AmqpTcpEndpoint> BrokerEndpoints()
+    {
+        if (string.IsNullOrWhiteSpace(Endpoints))
+        {
+            return [new AmqpTcpEndpoint(Host, Port)];
+        }
+
+        var entries = Endpoints.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return entries.Length > 0
+            ? [.. entries.Select(ParseEndpoint)]
+            : throw new FormatException($"RabbitMq:Endpoints '{Endpoints}' lists no host:port; leave it empty to use RabbitMq:Host and RabbitMq:Port.");
+    }
 
     /// <summary>Throws at start (the options are read when the messaging services are registered) on an entry that is not host:port.</summary>
     private static AmqpTcpEndpoint ParseEndpoint(string endpoint)

@@ -89,11 +89,13 @@ public sealed class DockerComposeTests
         Assert.All(secrets, secret => Assert.DoesNotContain(DotEnv()[secret], publicOutput, StringComparison.Ordinal)); // names, never values
     }
 
-    private static Dictionary<string, string> DotEnv() =>
+    private static readonly Lazy<Dictionary<string, string>> DotEnvValues = new(() =>
         File.ReadAllLines(Path.Combine(TestEnvironment.RepositoryRoot(), ".env"))
             .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
             .Select(line => line.Split('=', 2))
-            .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.Ordinal);
+            .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.Ordinal));
+
+    private static Dictionary<string, string> DotEnv() => DotEnvValues.Value;
 
     private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

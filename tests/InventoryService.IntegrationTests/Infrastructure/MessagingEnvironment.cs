@@ -75,9 +75,10 @@ public class MessagingEnvironment : IAsyncLifetime
             await ((IAsyncLifetime)host).DisposeAsync();
         }
 
-        await Probe.DisposeAsync();
-        await VirtualHost.DisposeAsync();
-        await Database.DisposeAsync();
+        // Null-safe: a fixture whose start failed half-way still gives back what it made.
+        await (Probe?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (VirtualHost?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (Database?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     private static Task WaitUntilReadyAsync(InventoryApiFactory host)

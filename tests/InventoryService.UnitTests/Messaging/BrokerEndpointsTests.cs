@@ -17,6 +17,13 @@ public sealed class BrokerEndpointsTests
             Endpoints(new RabbitMqOptions { Host = "unused", Port = 1, Endpoints = " 10.0.0.1:5672, rabbit-2:5673,,::1:5674 " }));
 
     [Theory]
+    [InlineData(",")]
+    [InlineData(" , ")]
+    public void Endpoints_that_list_no_node_are_refused_not_taken_for_empty(string endpoints) =>
+        Assert.Contains("lists no host:port", Assert.Throws<FormatException>(() => new RabbitMqOptions { Endpoints = endpoints }.BrokerEndpoints()).Message,
+            StringComparison.Ordinal);
+
+    [Theory]
     [InlineData("rabbit-1")]
     [InlineData("rabbit-1:")]
     [InlineData(":5672")]
