@@ -2,7 +2,8 @@
 # Runs the system locally: local .NET tools, private PostgreSQL and RabbitMQ (eng/infra.sh up),
 # one Release build of the solution, then the services in the background until Ctrl+C (or until
 # one of them exits); they are stopped together. The infrastructure keeps running
-# (eng/infra.sh down stops it).
+# (eng/infra.sh down stops it). RUN_CLUSTER=1 ./eng/run.sh connects the InventoryService to the three-node RabbitMQ
+# cluster of `eng/infra.sh cluster up` instead of the single node (it starts the cluster too).
 set -euo pipefail
 
 LOG_TAG=run
@@ -10,10 +11,20 @@ LOG_TAG=run
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 (cd "$repo_root" && dotnet tool restore >/dev/null) # dotnet-ef, from .config/dotnet-tools.json
+cluster="${RUN_CLUSTER:-0}"
+[[ $cluster =~ ^[01]$ ]] || die "RUN_CLUSTER must be 0 or 1, not '$cluster'"
 "$repo_root/eng/infra.sh" up
+if ((cluster)); then "$repo_root/eng/infra.sh" cluster up; fi
 load_env "$repo_root/.env"
 require_env INVENTORY_PORT GATEWAY_PORT POSTGRES_PORT POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD \
     RABBITMQ_PORT RABBITMQ_VHOST RABBITMQ_USER RABBITMQ_PASSWORD JWT_SIGNING_KEY
+broker_port=$RABBITMQ_PORT
+broker_nodes=""
+if ((cluster)); then
+    require_env RABBITMQ_CLUSTER_PORT
+    broker_port=$RABBITMQ_CLUSTER_PORT
+    broker_nodes="127.0.0.1:$RABBITMQ_CLUSTER_PORT,127.0.0.1:$((RABBITMQ_CLUSTER_PORT + 1)),127.0.0.1:$((RABBITMQ_CLUSTER_PORT + 2))"
+fi
 export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}" DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
 
 # Build once, so that the services below start with --no-build instead of building concurrently.
@@ -87,7 +98,8 @@ start_service inventory env \
     ASPNETCORE_URLS="$inventory_url" \
     ConnectionStrings__Inventory="Host=127.0.0.1;Port=$POSTGRES_PORT;Database=$POSTGRES_DB;Username=$POSTGRES_USER;Password=$POSTGRES_PASSWORD" \
     RabbitMq__Host=127.0.0.1 \
-    RabbitMq__Port="$RABBITMQ_PORT" \
+    RabbitMq__Port="$broker_port" \
+    RabbitMq__Endpoints="$broker_nodes" \
     RabbitMq__VirtualHost="$RABBITMQ_VHOST" \
     RabbitMq__UserName="${RABBITMQ_SERVICE_USER:-$RABBITMQ_USER}" \
     RabbitMq__Password="${RABBITMQ_SERVICE_PASSWORD:-$RABBITMQ_PASSWORD}" \
@@ -113,6 +125,10 @@ log "                    tokens: dotnet run --project src/Cli -- token --user al
 log "InventoryService:   $inventory_url/api/inventory (direct; validates the same tokens)"
 log "                    $inventory_url/openapi/v1.json"
 log "                    $inventory_url/health/ready"
+if ((cluster)); then
+    log "RabbitMQ cluster:   $broker_nodes (eng/infra.sh cluster status; stop a node: eng/infra.sh cluster stop N)"
+    log "                    the CLI speaks to it with RABBITMQ_PORT=$RABBITMQ_CLUSTER_PORT, e.g. RABBITMQ_PORT=$RABBITMQ_CLUSTER_PORT dotnet run --project src/Cli -- simulate"
+fi
 log "Ctrl+C stops the services (the infrastructure keeps running: eng/infra.sh down)"
 
 # Until Ctrl+C or until any service exits; then the EXIT trap stops the others.
