@@ -75,6 +75,8 @@ public sealed class BrokerClusterTests(ITestOutputHelper output) : IAsyncLifetim
             await Infra.RunAsync("cluster", "stop", (leaderPort - _env.VirtualHost.Broker.AmqpPorts[0] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             stopTook = clock.Elapsed;
             publishedWhenNodeDown = published.Count;
+            using var readWhileDown = await _env.Service.CreateClient().GetAsync($"/api/inventory/{item.ItemId}");
+            Assert.Equal(System.Net.HttpStatusCode.OK, readWhileDown.StatusCode); // HTTP does not depend on the broker
             Volatile.Write(ref stopped, true);
             await stream.WaitAsync(Soak.Scaled(TimeSpan.FromSeconds(120)));
         }
