@@ -1,7 +1,7 @@
 #!/bin/sh
 # docker-compose.yml's one-shot `preflight` (every other service waits for it to succeed): refuses to start the
 # system with a secret whose value is the public development one of the repository's .env, naming each such
-# variable. POSIX sh, for the busybox of the curl image; the tests run it with the local sh.
+# variable. POSIX sh, for the busybox of the curl image; the tests run it in busybox sh with only its applets.
 # The fingerprints are SHA-256 (hex) of the .env values; a test compares them with .env. It sees the values given
 # now, not the ones a volume was created with: PostgreSQL, RabbitMQ and Seq take their passwords from the first start.
 fingerprints="
@@ -11,10 +11,12 @@ RABBITMQ_SERVICE_PASSWORD 25daa2dcf9a65286dc14f7688a898dc18518323305f91ce6387816
 SEQ_ADMIN_PASSWORD 4831380d13208ea5bbb858e04bacd635a61448b8edd47e7aaeea946f533e208e
 JWT_SIGNING_KEY 65fd98c00aae584b1ac1257ccc135b22e9db32d7d150fff4ad221162757718a3
 "
+set -eu
 public=""
 for name in $(printf '%s\n' "$fingerprints" | cut -d' ' -f1); do
-    value=$(printenv "$name" || true)
+    eval "value=\${$name-}" # the names are the fixed ones above; POSIX sh has no indirect expansion (and no printenv in every busybox)
     fingerprint=$(printf '%s' "$value" | sha256sum | cut -d' ' -f1)
+    [ ${#fingerprint} -eq 64 ] || { echo "preflight: sha256sum failed" >&2; exit 2; }
     if printf '%s\n' "$fingerprints" | grep -qx "$name $fingerprint"; then
         public="$public $name"
     fi

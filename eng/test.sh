@@ -15,8 +15,9 @@ started=$SECONDS
 (cd "$repo_root" && dotnet tool restore >/dev/null) # dotnet-ef, from .config/dotnet-tools.json
 "$repo_root/eng/infra.sh" up
 # The compose file is validated by the tests with Debian's docker-compose (no Docker engine needed); the API
-# reference page is checked in Debian's headless chromium (command `chromium`, like the package).
-ensure_packages docker-compose chromium
+# reference page is checked in Debian's headless chromium (command `chromium`, like the package); compose's preflight
+# script runs in busybox there, so the tests run it with busybox too.
+ensure_packages docker-compose chromium busybox
 load_env "$repo_root/.env" # exported: the test processes read POSTGRES_*, RABBITMQ_*, ...
 export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}" DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
 

@@ -70,23 +70,39 @@ public sealed class DockerComposeTests
         }
     }
 
+    /// <summary>
+    /// In busybox's sh with only busybox's applets on the PATH, as in the curl image the preflight runs in (Debian's
+    /// busybox package; eng/test.sh installs it).
+    /// </summary>
     [Fact]
     public async Task The_preflight_refuses_every_public_development_secret_of_env_by_name_and_passes_values_of_ones_own()
     {
         string[] secrets = ["POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "RABBITMQ_SERVICE_PASSWORD", "SEQ_ADMIN_PASSWORD", "JWT_SIGNING_KEY"];
         var script = Path.Combine(TestEnvironment.RepositoryRoot(), "eng", "compose-preflight.sh");
+        var busybox = FindOnPath("busybox") ?? throw new InvalidOperationException("busybox is not installed: apt-get install -y busybox (eng/test.sh installs it).");
+        var applets = Directory.CreateTempSubdirectory("busybox-applets-");
+        try
+        {
+            var (installExit, installOutput) = await RunAsync(busybox, ["--install", "-s", applets.FullName]);
+            Assert.True(installExit == 0, installOutput);
+            Task<(int ExitCode, string Output)> Preflight(Func<string, string> value) =>
+                RunAsync(busybox, ["sh", script], secrets.ToDictionary(s => s, s => (string?)value(s)).Append(new("PATH", applets.FullName)).ToDictionary());
 
-        var (publicExit, publicOutput) = await RunAsync("/bin/sh", [script], secrets.ToDictionary(s => s, s => (string?)DotEnv()[s]));
-        var (mixedExit, mixedOutput) = await RunAsync("/bin/sh", [script],
-            secrets.ToDictionary(s => s, s => (string?)(s == "SEQ_ADMIN_PASSWORD" ? DotEnv()[s] : Guid.NewGuid().ToString("N"))));
-        var (ownExit, ownOutput) = await RunAsync("/bin/sh", [script], secrets.ToDictionary(s => s, _ => (string?)Guid.NewGuid().ToString("N")));
+            var (publicExit, publicOutput) = await Preflight(s => DotEnv()[s]);
+            var (mixedExit, mixedOutput) = await Preflight(s => s == "SEQ_ADMIN_PASSWORD" ? DotEnv()[s] : Guid.NewGuid().ToString("N"));
+            var (ownExit, ownOutput) = await Preflight(_ => Guid.NewGuid().ToString("N"));
 
-        Assert.Equal(1, publicExit);
-        Assert.All(secrets, secret => Assert.Contains(secret, publicOutput, StringComparison.Ordinal));
-        Assert.Equal(1, mixedExit);
-        Assert.Contains("from .env: SEQ_ADMIN_PASSWORD.", mixedOutput, StringComparison.Ordinal);
-        Assert.True(ownExit == 0, ownOutput);
-        Assert.All(secrets, secret => Assert.DoesNotContain(DotEnv()[secret], publicOutput, StringComparison.Ordinal)); // names, never values
+            Assert.Equal(1, publicExit);
+            Assert.All(secrets, secret => Assert.Contains(secret, publicOutput, StringComparison.Ordinal));
+            Assert.Equal(1, mixedExit);
+            Assert.Contains("from .env: SEQ_ADMIN_PASSWORD.", mixedOutput, StringComparison.Ordinal);
+            Assert.True(ownExit == 0, ownOutput);
+            Assert.All(secrets, secret => Assert.DoesNotContain(DotEnv()[secret], publicOutput, StringComparison.Ordinal)); // names, never values
+        }
+        finally
+        {
+            applets.Delete(recursive: true);
+        }
     }
 
     private static readonly Lazy<Dictionary<string, string>> DotEnvValues = new(() =>
