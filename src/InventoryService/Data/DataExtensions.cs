@@ -40,26 +40,12 @@ public static class DataExtensions
         {
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-            await CreateMigrationHistoryAsync(db, ct);
+            // EF Core reads the history table before creating it and logs that failure as an error on every empty
+            // database (dotnet/efcore#35690, npgsql/efcore.pg#3407); created first, a first start logs none (the
+            // provider tolerates another instance creating it at the same moment).
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
             await db.Database.MigrateAsync(ct);
             Log.Migrated(logger, (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault() ?? "none");
         }, cancellationToken);
-    }
-
-    /// <summary>
-    /// EF Core reads the migration history table before it creates it and logs that failure as an error on every empty
-    /// database (dotnet/efcore#35690, npgsql/efcore.pg#3407): operators would learn to ignore errors at start. The table is
-    /// created first (idempotent), so a first start logs none.
-    /// </summary>
-    private static async Task CreateMigrationHistoryAsync(InventoryDbContext db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-        {
-            // Another instance created it at the same moment (concurrent CREATE TABLE IF NOT EXISTS): it is there.
-        }
     }
 }

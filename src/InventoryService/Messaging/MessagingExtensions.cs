@@ -20,12 +20,12 @@ public static class MessagingExtensions
         builder.Services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: [HealthTags.Messaging]);
 
         builder.Services.AddScoped<UnitOfWork>();
-        if (!BrokerEnabled(builder))
+        var broker = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        if (!broker.Enabled)
         {
             return builder;
         }
 
-        var broker = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         foreach (var endpoint in broker.BrokerEndpoints())
         {
             DevelopmentPasswords.EnsureNotPublic(builder.Environment, "RabbitMq:Password", endpoint.HostName, broker.Password);

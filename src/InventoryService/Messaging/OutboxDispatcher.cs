@@ -117,7 +117,7 @@ public sealed class OutboxDispatcher(
         if (batch.Count == 0)
         {
             var until = now + outboxOptions.Value.ClaimLease;
-            batch = [.. (await ClaimAsync(db, until, stoppingToken)).Select(message => new ClaimedRow(message, until))];
+            batch = [.. (await ClaimAsync(db, now, until, stoppingToken)).Select(message => new ClaimedRow(message, until))];
         }
 
         if (batch.Count == 0)
@@ -130,17 +130,25 @@ public sealed class OutboxDispatcher(
         crashPoints.Reached(CrashPoint.AfterPublish);
         // Marking is not cancelled by shutdown: what the broker confirmed must be recorded as sent. Only rows still
         // under this claim: not one another dispatcher took over after the lease.
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE outbox_messages AS o SET sent_at = {time.GetUtcNow()}, attempts = o.attempts + 1, last_error = NULL, claimed_until = NULL
-            FROM unnest({sent.Select(r => r.Message.Id).ToArray()}, {sent.Select(r => r.Until).ToArray()}) AS c(id, until)
-            WHERE o.id = c.id AND o.claimed_until = c.until
-            """, CancellationToken.None);
-        foreach (var (row, error) in batch.Zip(results).Where(r => r.Second is not null))
+        if (sent.Count > 0)
         {
-            var lastError = error!.Length > 1_000 ? error[..1_000] : error;
-            await db.Database.ExecuteSqlAsync(
-                $"UPDATE outbox_messages SET attempts = attempts + 1, last_error = {lastError}, claimed_until = NULL WHERE id = {row.Message.Id} AND claimed_until = {row.Until}",
-                CancellationToken.None);
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE outbox_messages AS o SET sent_at = {time.GetUtcNow()}, attempts = o.attempts + 1, last_error = NULL, claimed_until = NULL
+                FROM unnest({sent.Select(r => r.Message.Id).ToArray()}, {sent.Select(r => r.Until).ToArray()}) AS c(id, until)
+                WHERE o.id = c.id AND o.claimed_until = c.until
+                """, CancellationToken.None);
+        }
+
+        // The failed ones give up their claim at once (and go again with the next batch), set-wise as well.
+        var failed = batch.Zip(results).Where(r => r.Second is not null).ToList();
+        if (failed.Count > 0)
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE outbox_messages AS o SET attempts = o.attempts + 1, last_error = c.error, claimed_until = NULL
+                FROM unnest({failed.Select(f => f.First.Message.Id).ToArray()}, {failed.Select(f => f.First.Until).ToArray()},
+                            {failed.Select(f => f.Second!.Length > 1_000 ? f.Second[..1_000] : f.Second).ToArray()}) AS c(id, until, error)
+                WHERE o.id = c.id AND o.claimed_until = c.until
+                """, CancellationToken.None);
         }
 
         Log.Dispatched(logger, sent.Count);
@@ -149,9 +157,8 @@ public sealed class OutboxDispatcher(
 
     /// <summary>Takes up to a batch of unsent rows nobody holds a live claim on, in id order, and claims them.</summary>
     /// <remarks>The marks that follow only touch rows still claimed with <paramref name="until"/>: not one another dispatcher took over after the lease.</remarks>
-    private async Task<List<OutboxMessage>> ClaimAsync(InventoryDbContext db, DateTimeOffset until, CancellationToken ct)
+    private async Task<List<OutboxMessage>> ClaimAsync(InventoryDbContext db, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {
-        var now = until - outboxOptions.Value.ClaimLease;
         var claimed = await db.OutboxMessages
             .FromSql($"""
                 UPDATE outbox_messages SET claimed_until = {until}

@@ -155,6 +155,9 @@ public sealed class EventProbe : IAsyncDisposable
     public List<string> Outcomes(string bookingId) =>
         For(bookingId).DistinctBy(e => e.EventId).Select(e => e.RoutingKey).ToList();
 
+    /// <summary>Events of one kind for a booking, one per event id (a re-published copy counts once).</summary>
+    public int Count(string bookingId, string routingKey) => Outcomes(bookingId).Count(key => key == routingKey);
+
     public async Task<ReceivedEvent> WaitForAsync(string routingKey, string bookingId, TimeSpan? timeout = null)
     {
         await Eventually.HoldsAsync(() => For(bookingId).Any(e => e.RoutingKey == routingKey), timeout ?? TimeSpan.FromSeconds(15),
