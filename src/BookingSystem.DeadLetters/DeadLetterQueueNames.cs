@@ -6,10 +6,10 @@ namespace BookingSystem.DeadLetters;
 public static class DeadLetterQueueNames
 {
     private static readonly Dictionary<string, string> ByConsumerQueue =
-        Topology.ConsumerQueues.ToDictionary(q => q.Queue, q => q.RoutingKey, StringComparer.Ordinal);
+        EventCatalog.ConsumerQueues.ToDictionary(q => q.Queue, q => q.RoutingKey, StringComparer.Ordinal);
 
     /// <summary>The InventoryService's consumer queues, in the order the tools show them.</summary>
-    public static IReadOnlyList<string> ConsumerQueues { get; } = Topology.ConsumerQueues.Select(q => q.Queue).ToList();
+    public static IReadOnlyList<string> ConsumerQueues { get; } = EventCatalog.ConsumerQueues.Select(q => q.Queue).ToList();
 
     /// <summary><c>inventory.booking-created</c> and <c>inventory.booking-created.dlq</c> both name the same DLQ.</summary>
     public static string DeadLetterQueueOf(string queue) =>

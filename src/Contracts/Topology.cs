@@ -13,17 +13,6 @@ public static class Topology
     public const string PaymentSucceededQueue = "inventory.payment-succeeded";
     public const string PaymentFailedQueue = "inventory.payment-failed";
 
-    /// <summary>
-    /// The InventoryService's consumer queues with the routing key each is bound to, in the order tools show
-    /// them: the one list the service's consumers, the CLI and the tests take them from.
-    /// </summary>
-    public static IReadOnlyList<(string Queue, string RoutingKey)> ConsumerQueues { get; } =
-    [
-        (BookingCreatedQueue, RoutingKeys.BookingCreated),
-        (PaymentSucceededQueue, RoutingKeys.PaymentSucceeded),
-        (PaymentFailedQueue, RoutingKeys.PaymentFailed),
-    ];
-
     /// <summary>Suffix of each consumer queue's dead-letter queue: <c>inventory.booking-created.dlq</c>.</summary>
     public const string DeadLetterSuffix = ".dlq";
 

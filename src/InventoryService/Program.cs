@@ -10,7 +10,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("inventory");
 builder.AddInventoryObservability();
 builder.AddInventoryData();
-builder.AddMessaging(); // before the features: their consumers stop before the outbox dispatcher
+builder.AddMessaging() // before the features: their consumers stop before the outbox dispatcher
+    .AddReservationConsumers();
 builder.AddStock();
 builder.AddReservations();
 builder.AddInventoryApi();

@@ -22,6 +22,7 @@ public static class DataExtensions
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         DevelopmentPasswords.EnsureNotPublic(builder.Environment, $"ConnectionStrings:{ConnectionStringName}", settings.Host, settings.Password);
         builder.Services.AddDbContextPool<InventoryDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DatabaseRetry>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready]);
         return builder;
@@ -32,7 +33,7 @@ public static class DataExtensions
     {
         var logger = app.Services.GetRequiredService<ILogger<InventoryDbContext>>();
         var untilReachable = ExponentialRetry.Create(
-            e => e is NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException),
+            (e, _) => e is NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException),
             attempts: 8, delay: TimeSpan.FromMilliseconds(500), maxDelay: TimeSpan.FromSeconds(10),
             (attempt, _, error) => Log.DatabaseNotReachable(logger, attempt, error?.Message ?? "unknown error"));
 

@@ -151,5 +151,14 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             // The retention query: the oldest rows first.
             message.HasIndex(m => m.ProcessedAt);
         });
+
+        // Only KeyLocks' raw SQL touches it. Unlogged: nothing in it needs to survive a crash or reach a replica (a
+        // crash ends the transactions that held the keys), and it costs no WAL.
+        modelBuilder.Entity<KeyLock>(keyLock =>
+        {
+            keyLock.ToTable("key_locks").IsUnlogged();
+            keyLock.HasKey(k => k.LockKey);
+            keyLock.Property(k => k.LockKey).HasColumnName("lock_key").ValueGeneratedNever();
+        });
     }
 }

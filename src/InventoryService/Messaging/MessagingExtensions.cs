@@ -1,4 +1,4 @@
-using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Messaging.Consumers;
 using BookingSystem.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +6,12 @@ namespace BookingSystem.InventoryService.Messaging;
 
 public static class MessagingExtensions
 {
-    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The broker connections, outbox and dispatcher, inbox retention and messaging health; returns the builder the
+    /// features add their consumers to. Call before the features: hosted services stop in reverse order, so the
+    /// dispatcher stops after the consumers and still publishes what their last in-flight messages wrote.
+    /// </summary>
+    public static MessagingBuilder AddMessaging(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -23,7 +28,7 @@ public static class MessagingExtensions
         var broker = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         if (!broker.Enabled)
         {
-            return builder;
+            return new MessagingBuilder(builder, brokerEnabled: false);
         }
 
         foreach (var endpoint in broker.BrokerEndpoints())
@@ -40,8 +45,6 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<ConsumerStatus>();
         builder.Services.AddSingleton<ConsumerDependencies>();
         builder.Services.AddHostedService<MessagingMonitor>();
-        // Hosted services stop in reverse order: the dispatcher, registered before the features' consumers (call
-        // AddMessaging first), stops last, so it still publishes what the consumers' last in-flight messages wrote.
         if (builder.Configuration.GetSection(OutboxOptions.SectionName).Get<OutboxOptions>()?.DispatcherEnabled ?? true)
         {
             builder.Services.AddHostedService<OutboxDispatcher>();
@@ -50,23 +53,7 @@ public static class MessagingExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<BrokerHealthCheck>("rabbitmq", tags: [HealthTags.Messaging])
             .AddCheck<ConsumersHealthCheck>("consumers", tags: [HealthTags.Messaging]);
-        return builder;
-    }
-
-    /// <summary>
-    /// Registers a feature's consumer (a hosted service), unless the broker is switched off
-    /// (<see cref="RabbitMqOptions.Enabled"/>). Call after <see cref="AddMessaging"/>.
-    /// </summary>
-    public static IHostApplicationBuilder AddEventConsumer<TEvent, TCommand>(
-        this IHostApplicationBuilder builder, Func<IServiceProvider, ConsumerDefinition<TEvent, TCommand>> define) where TEvent : class
-    {
-        if (BrokerEnabled(builder))
-        {
-            builder.Services.AddSingleton<IHostedService>(services =>
-                ActivatorUtilities.CreateInstance<EventConsumer<TEvent, TCommand>>(services, define(services)));
-        }
-
-        return builder;
+        return new MessagingBuilder(builder, brokerEnabled: true);
     }
 
     /// <summary>
@@ -78,7 +65,4 @@ public static class MessagingExtensions
         endpoints.MapHealthReport("/health/messaging", HealthTags.Messaging);
         return endpoints;
     }
-
-    private static bool BrokerEnabled(IHostApplicationBuilder builder) =>
-        (builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions()).Enabled;
 }

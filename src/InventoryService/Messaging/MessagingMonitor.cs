@@ -1,5 +1,6 @@
 using BookingSystem.DeadLetters;
 using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Messaging.Consumers;
 using BookingSystem.InventoryService.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -11,23 +11,33 @@ namespace BookingSystem.InventoryService.Messaging;
 /// Collects the outgoing events of the current unit of work so they commit (or roll back) with the state change they
 /// describe; <see cref="UnitOfWork"/> writes them with one statement just before it saves. The dispatcher publishes
 /// them afterwards. The features decide what an event says (their own mapping to a contract record); this class
-/// only stores it with its routing key.
+/// stores it under its kind from the <see cref="EventCatalog"/>.
 /// </summary>
 public sealed class Outbox(InventoryDbContext db, TimeProvider time, OutboxSignal signal, IOptions<OutboxOptions> options)
 {
     private readonly List<OutboxMessage> _pending = [];
 
-    /// <summary>Stores one event; its <c>eventId</c> is new and stable across re-publishes.</summary>
-    public void Add<T>(string routingKey, string eventType, T data, string correlationId, string? causationId)
+    /// <summary>
+    /// The consumed event whose handling runs now: the causation id of what is added meanwhile. Set by the unit of
+    /// work's loop over a batch for each message in turn; null outside a message (HTTP, background jobs).
+    /// </summary>
+    internal string? HandlingEventId { get; set; }
+
+    /// <summary>
+    /// Stores one event; its <c>eventId</c> is new and stable across re-publishes. Its causation id is
+    /// <paramref name="causationId"/> when given, else the consumed event being handled, if any.
+    /// </summary>
+    public void Add<T>(EventKind<T> kind, T data, string correlationId, string? causationId = null) where T : class
     {
         var now = time.GetUtcNow();
         var eventId = Guid.CreateVersion7(now).ToString();
-        var envelope = new EventEnvelope<T>(eventId, eventType, correlationId, now, data, causationId);
+        causationId ??= HandlingEventId;
+        var envelope = new EventEnvelope<T>(eventId, kind.EventType, correlationId, now, data, causationId);
         _pending.Add(new OutboxMessage
         {
             EventId = eventId,
-            EventType = eventType,
-            RoutingKey = routingKey,
+            EventType = kind.EventType,
+            RoutingKey = kind.RoutingKey,
             CorrelationId = correlationId,
             CausationId = causationId,
             Payload = JsonSerializer.Serialize(envelope, ContractJson.Options),
@@ -37,7 +47,11 @@ public sealed class Outbox(InventoryDbContext db, TimeProvider time, OutboxSigna
     }
 
     /// <summary>Forgets what an attempt that is run again had added.</summary>
-    internal void Clear() => _pending.Clear();
+    internal void Clear()
+    {
+        _pending.Clear();
+        HandlingEventId = null;
+    }
 
     /// <summary>
     /// Inserts the collected events (one multi-row statement) in the current transaction. With a dispatcher in this

@@ -68,7 +68,7 @@ public sealed class RabbitMqConnection(string purpose, IOptions<RabbitMqOptions>
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
         };
         var pipeline = ExponentialRetry.Create(
-            e => e is BrokerUnreachableException or System.Net.Sockets.SocketException or OperationInterruptedException,
+            (e, _) => e is BrokerUnreachableException or System.Net.Sockets.SocketException or OperationInterruptedException,
             settings.ConnectRetryAttempts, settings.ConnectRetryDelay, settings.ConnectRetryMaxDelay,
             (attempt, delay, error) => Log.BrokerUnreachable(logger, nodes, attempt, delay, error?.Message));
         // With several endpoints the client picks one at random and, on recovery, tries them again: another node of

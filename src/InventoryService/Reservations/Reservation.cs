@@ -15,21 +15,48 @@ public sealed class Reservation
 
     public string? UserId { get; init; }
 
-    public ReservationStatus Status { get; set; }
+    /// <summary>Changed only by <see cref="MoveTo"/>, with a transition <see cref="ReservationTransitions"/> decided.</summary>
+    public ReservationStatus Status { get; private set; }
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; init; }
 
-    public DateTimeOffset? ConfirmedAt { get; set; }
+    public DateTimeOffset? ConfirmedAt { get; private set; }
 
-    public DateTimeOffset? ReleasedAt { get; set; }
+    public DateTimeOffset? ReleasedAt { get; private set; }
 
-    public ReleaseReason? ReleaseReason { get; set; }
+    public ReleaseReason? ReleaseReason { get; private set; }
 
     public required string CorrelationId { get; init; }
 
     public uint Version { get; private set; }
 
     public List<ReservationLine> Lines { get; init; } = [];
+
+    /// <summary>
+    /// Enters the status an applied <paramref name="transition"/> leads to, with its time stamps: confirmed (a
+    /// confirmation after the hold ended clears the release), or released/expired for <paramref name="reason"/>.
+    /// </summary>
+    public void MoveTo(Transition transition, ReleaseReason? reason, DateTimeOffset now)
+    {
+        if (transition.Decision != TransitionDecision.Apply)
+        {
+            throw new InvalidOperationException($"Only an applied transition moves a reservation, not {transition.Decision}.");
+        }
+
+        Status = transition.Target;
+        switch (transition.Target)
+        {
+            case ReservationStatus.Confirmed:
+                ConfirmedAt = now;
+                ReleasedAt = null;
+                ReleaseReason = null;
+                break;
+            case ReservationStatus.Released or ReservationStatus.Expired:
+                ReleasedAt = now;
+                ReleaseReason = reason;
+                break;
+        }
+    }
 }

@@ -9,6 +9,9 @@ public sealed record ReserveCommand(
     /// <summary>The reservation's unique key (<see cref="BookingKey"/>).</summary>
     public string Key => BookingKey.Of(Origin, BookingId, UserId);
 
+    /// <summary>A booking of the booking service (a <c>BookingCreated</c>): payments apply to it.</summary>
+    public bool ByMessage => Origin == ReservationOrigin.Message;
+
     /// <summary>Active HTTP holds the user may have, this one included; null: no cap (bookings by message, admins).</summary>
     public int? HoldCap { get; init; }
 
@@ -76,9 +79,15 @@ public enum TransitionOutcome
     AlreadyDone,
     Refused,
     NotFound,
+
+    /// <summary>The transition would take the stock again (a payment after the hold ended), and it is not all there.</summary>
+    Unavailable,
 }
 
-public sealed record TransitionResult(TransitionOutcome Outcome, Reservation? Reservation, string? Error = null);
+/// <param name="Error">Why a transition was refused.</param>
+/// <param name="Shortfall">The lines against the stock when it was <see cref="TransitionOutcome.Unavailable"/>.</param>
+public sealed record TransitionResult(
+    TransitionOutcome Outcome, Reservation? Reservation, string? Error = null, IReadOnlyList<LineAvailability>? Shortfall = null);
 
 public enum PaymentHandling
 {

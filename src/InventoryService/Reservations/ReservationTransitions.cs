@@ -2,8 +2,19 @@ namespace BookingSystem.InventoryService.Reservations;
 
 public enum ReservationAction
 {
+    /// <summary>Take the stock for a new booking (a BookingCreated or an HTTP reserve); on an existing one: a repeat.</summary>
+    Hold,
+
+    /// <summary>Confirm a hold (without a payment: an operator or a test).</summary>
     Confirm,
+
+    /// <summary>The payment succeeded: confirm the hold, or take the stock again after the hold ended.</summary>
+    Pay,
+
+    /// <summary>Give the stock back for the given reason (a payment failure, a cancellation, a manual release).</summary>
     Release,
+
+    /// <summary>The hold ran out (the sweeper).</summary>
     Expire,
 }
 
@@ -19,31 +30,63 @@ public enum TransitionDecision
     Refused,
 }
 
+/// <summary>What happens to the stock the reservation's lines name when a transition is applied.</summary>
+public enum StockMove
+{
+    None,
+
+    /// <summary>The lines' quantities are taken (if they are all available; else the transition cannot happen).</summary>
+    Take,
+
+    /// <summary>The lines' quantities are given back.</summary>
+    GiveBack,
+}
+
+/// <summary>One decision of the state machine: whether, to which status, and what it does to the stock.</summary>
+public sealed record Transition(TransitionDecision Decision, ReservationStatus Target, StockMove Stock)
+{
+    public static Transition Refused { get; } = new(TransitionDecision.Refused, default, StockMove.None);
+
+    public static Transition Done(ReservationStatus status) => new(TransitionDecision.AlreadyDone, status, StockMove.None);
+
+    public static Transition To(ReservationStatus target, StockMove stock = StockMove.None) => new(TransitionDecision.Apply, target, stock);
+}
+
 /// <summary>
-/// The reservation state machine. Reserved -> Confirmed | Released | Expired; Confirmed -> Released only when
-/// cancelled by a person (never by a payment failure or the expiry sweeper); Released and Expired are final.
+/// The reservation state machine, the only authority on a reservation's status. No reservation yet: a hold takes the
+/// stock (Reserved); a payment failure that came first makes it Released at once, holding nothing.
+/// Reserved → Confirmed (confirm, pay) | Released (any release but Expired, gives the stock back) | Expired (gives it back).
+/// Confirmed → Released only when cancelled by a person (never by a payment failure or the expiry sweeper).
+/// A payment after the hold ended (Expired, or Released by a payment failure: a successful retry) takes the stock
+/// again if it is all there → Confirmed. Otherwise Released and Expired are final.
 /// </summary>
 public static class ReservationTransitions
 {
-    public static TransitionDecision Decide(ReservationStatus current, ReservationAction action, ReleaseReason? reason = null) =>
+    /// <param name="current">The reservation's status; null: there is none yet.</param>
+    /// <param name="releasedAs">Why a Released reservation was released.</param>
+    /// <param name="reason">The release reason the action gives (<see cref="ReservationAction.Release"/>).</param>
+    public static Transition Decide(
+        ReservationStatus? current, ReleaseReason? releasedAs, ReservationAction action, ReleaseReason? reason = null) =>
         (current, action) switch
         {
-            (ReservationStatus.Reserved, ReservationAction.Release) when reason == ReleaseReason.Expired => TransitionDecision.Refused,
-            (ReservationStatus.Reserved, _) => TransitionDecision.Apply,
-            (ReservationStatus.Confirmed, ReservationAction.Confirm) => TransitionDecision.AlreadyDone,
-            (ReservationStatus.Confirmed, ReservationAction.Release) when reason is ReleaseReason.Cancelled or ReleaseReason.Manual => TransitionDecision.Apply,
-            (ReservationStatus.Released, ReservationAction.Release) => TransitionDecision.AlreadyDone,
-            (ReservationStatus.Expired, ReservationAction.Expire) => TransitionDecision.AlreadyDone,
-            _ => TransitionDecision.Refused,
+            (null, ReservationAction.Hold) => Transition.To(ReservationStatus.Reserved, StockMove.Take),
+            (null, ReservationAction.Release) when reason == ReleaseReason.PaymentFailed => Transition.To(ReservationStatus.Released),
+            (null, _) => Transition.Refused,
+            (ReservationStatus.Reserved or ReservationStatus.Confirmed, ReservationAction.Hold) => Transition.Done(current.Value),
+            (ReservationStatus.Reserved, ReservationAction.Confirm or ReservationAction.Pay) => Transition.To(ReservationStatus.Confirmed),
+            (ReservationStatus.Reserved, ReservationAction.Release) when reason != ReleaseReason.Expired =>
+                Transition.To(ReservationStatus.Released, StockMove.GiveBack),
+            (ReservationStatus.Reserved, ReservationAction.Expire) => Transition.To(ReservationStatus.Expired, StockMove.GiveBack),
+            (ReservationStatus.Confirmed, ReservationAction.Confirm or ReservationAction.Pay) => Transition.Done(ReservationStatus.Confirmed),
+            (ReservationStatus.Confirmed, ReservationAction.Release) when reason is ReleaseReason.Cancelled or ReleaseReason.Manual =>
+                Transition.To(ReservationStatus.Released, StockMove.GiveBack),
+            (ReservationStatus.Expired, ReservationAction.Pay) => Transition.To(ReservationStatus.Confirmed, StockMove.Take),
+            (ReservationStatus.Released, ReservationAction.Pay) when releasedAs == ReleaseReason.PaymentFailed =>
+                Transition.To(ReservationStatus.Confirmed, StockMove.Take),
+            (ReservationStatus.Released, ReservationAction.Release) => Transition.Done(ReservationStatus.Released),
+            (ReservationStatus.Expired, ReservationAction.Expire) => Transition.Done(ReservationStatus.Expired),
+            _ => Transition.Refused,
         };
-
-    public static ReservationStatus Target(ReservationAction action) => action switch
-    {
-        ReservationAction.Confirm => ReservationStatus.Confirmed,
-        ReservationAction.Release => ReservationStatus.Released,
-        ReservationAction.Expire => ReservationStatus.Expired,
-        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
-    };
 
     /// <summary>Whether a reservation in this status holds stock (counts in <c>inventory_items.reserved</c>).</summary>
     public static bool HoldsStock(ReservationStatus status) => status is ReservationStatus.Reserved or ReservationStatus.Confirmed;
@@ -57,6 +100,14 @@ public static class ReservationTransitions
             (ReservationStatus.Reserved, ReservationAction.Release) => "Use the expiry sweeper, not a release, to expire a hold.",
             (ReservationStatus.Confirmed, ReservationAction.Release) =>
                 $"A confirmed reservation can only be released as Cancelled or Manual, not {reason}.",
-            _ => $"A reservation that is {current} cannot be {Target(action)}.",
+            _ => $"A reservation that is {current} cannot be {Past(action)}.",
         };
+
+    private static string Past(ReservationAction action) => action switch
+    {
+        ReservationAction.Hold => "held again",
+        ReservationAction.Confirm or ReservationAction.Pay => nameof(ReservationStatus.Confirmed),
+        ReservationAction.Release => nameof(ReservationStatus.Released),
+        _ => nameof(ReservationStatus.Expired),
+    };
 }

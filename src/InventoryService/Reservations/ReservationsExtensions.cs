@@ -6,7 +6,11 @@ public static class ReservationsExtensions
     {
         builder.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<ReservationService>();
+        builder.Services.AddScoped<ReservationRules>();
+        builder.Services.AddScoped<PaymentRules>();
+        // Made fresh for each attempt of a unit of work (UnitOfWork resolves one per attempt).
+        builder.Services.AddTransient<LockSession>();
         builder.Services.AddHostedService<ExpirySweeper>();
-        return builder.AddReservationConsumers();
+        return builder;
     }
 }

@@ -7,12 +7,12 @@ namespace BookingSystem.InventoryService.Stock;
 public static class StockEvents
 {
     /// <summary>Applies <see cref="LowStockRule"/> after a change of the item's counters and writes the alert it calls for.</summary>
-    public static void LowStockIfCrossed(this Outbox outbox, InventoryItem item, string correlationId, string? causationId)
+    public static void LowStockIfCrossed(this Outbox outbox, InventoryItem item, string correlationId)
     {
         if (LowStockRule.Apply(item))
         {
-            outbox.Add(RoutingKeys.LowStockAlert, EventTypes.LowStockAlert,
-                new LowStockAlert(item.ItemId, item.Total - item.Reserved, item.LowStockThreshold), correlationId, causationId);
+            outbox.Add(EventCatalog.LowStockAlert,
+                new LowStockAlert(item.ItemId, item.Total - item.Reserved, item.LowStockThreshold), correlationId);
         }
     }
 }

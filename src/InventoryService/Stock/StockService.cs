@@ -40,7 +40,7 @@ public sealed class StockService(InventoryDbContext db, UnitOfWork unitOfWork, O
                 TotalAfter = item.Total,
             };
             db.StockAdjustments.Add(adjustment);
-            outbox.LowStockIfCrossed(item, command.CorrelationId, causationId: null);
+            outbox.LowStockIfCrossed(item, command.CorrelationId);
             return new AdjustStockResult(item, adjustment);
         }, cancellationToken, idempotent: false); // a second run would add the delta again
 }

@@ -50,7 +50,7 @@ public sealed class FakeInventoryService : IAsyncDisposable
         var service = new FakeInventoryService(totals, fault);
         service._connection = await factory.CreateConnectionAsync();
         service._channel = await service._connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        foreach (var (queue, routingKey) in Topology.ConsumerQueues)
+        foreach (var (queue, routingKey) in EventCatalog.ConsumerQueues)
         {
             await ServiceTopology.DeclareAsync(service._channel, queue, routingKey);
             var consumer = new AsyncEventingBasicConsumer(service._channel);

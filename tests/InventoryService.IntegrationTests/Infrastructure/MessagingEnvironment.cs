@@ -49,7 +49,7 @@ public class MessagingEnvironment : IAsyncLifetime
         await host.InitializeAsync();
         _hosts.Add(host);
         await WaitUntilReadyAsync(host);
-        await VirtualHost.WaitForBindingsAsync(Contracts.Topology.Exchange, [.. Contracts.Topology.ConsumerQueues.Select(q => q.Queue)]);
+        await VirtualHost.WaitForBindingsAsync(Contracts.Topology.Exchange, [.. Contracts.EventCatalog.ConsumerQueues.Select(q => q.Queue)]);
         return host;
     }
 

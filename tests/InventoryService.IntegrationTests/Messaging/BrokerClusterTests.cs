@@ -102,7 +102,7 @@ public sealed class BrokerClusterTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.All(bookings, b => Assert.Equal((1, 1), (_env.Probe.Count(b, RoutingKeys.InventoryReserved), _env.Probe.Count(b, RoutingKeys.InventoryConfirmed))));
         Assert.All(bookings, b => Assert.Equal(0, _env.Probe.Count(b, RoutingKeys.InventoryReleased) + _env.Probe.Count(b, RoutingKeys.InventoryReservationFailed)));
         Assert.Equal((bookings.Count, 100_000, bookings.Count), await _env.Service.CountersAsync(item.ItemId));
-        foreach (var queue in Topology.ConsumerQueues.Select(q => q.Queue))
+        foreach (var queue in EventCatalog.ConsumerQueues.Select(q => q.Queue))
         {
             Assert.Empty(await _env.Probe.DeadLettersAsync(queue));
         }

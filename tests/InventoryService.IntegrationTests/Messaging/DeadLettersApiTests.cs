@@ -86,7 +86,7 @@ public sealed class DeadLettersApiTests(MessagingEnvironment env) : IClassFixtur
 
         var counts = overview.GetProperty("queues").EnumerateArray()
             .ToDictionary(q => q.GetProperty("queue").GetString()!, q => q.GetProperty("count").GetInt32());
-        Assert.Equal(Topology.ConsumerQueues.Select(q => q.Queue + Topology.DeadLetterSuffix), counts.Keys);
+        Assert.Equal(EventCatalog.ConsumerQueues.Select(q => q.Queue + Topology.DeadLetterSuffix), counts.Keys);
         Assert.Equal(1, counts[queue + Topology.DeadLetterSuffix]);
     }
 

@@ -22,6 +22,19 @@ namespace BookingSystem.InventoryService.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("BookingSystem.InventoryService.Data.KeyLock", b =>
+                {
+                    b.Property<long>("LockKey")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lock_key");
+
+                    b.HasKey("LockKey");
+
+                    b.ToTable("key_locks", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
+                });
+
             modelBuilder.Entity("BookingSystem.InventoryService.Messaging.InboxMessage", b =>
                 {
                     b.Property<string>("Consumer")

@@ -1,8 +1,8 @@
 using System.Text;
 using BookingSystem.Contracts;
-using BookingSystem.InventoryService.Messaging;
+using BookingSystem.InventoryService.Messaging.Consumers;
 
-namespace BookingSystem.InventoryService.UnitTests.Messaging;
+namespace BookingSystem.InventoryService.UnitTests.Messaging.Consumers;
 
 public sealed class EventMessageTests
 {

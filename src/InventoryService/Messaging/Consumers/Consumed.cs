@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace BookingSystem.InventoryService.Messaging;
+namespace BookingSystem.InventoryService.Messaging.Consumers;
 
 /// <summary>
 /// One message of a consumed batch as its feature sees it: the validated command and where it came from. A batch is

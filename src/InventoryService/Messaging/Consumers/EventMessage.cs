@@ -3,7 +3,7 @@ using System.Text.Json;
 using BookingSystem.Contracts;
 using BookingSystem.InventoryService.Validation;
 
-namespace BookingSystem.InventoryService.Messaging;
+namespace BookingSystem.InventoryService.Messaging.Consumers;
 
 /// <summary>Parses and checks an incoming envelope; a failure carries the reason that goes into the DLQ header.</summary>
 public static class EventMessage

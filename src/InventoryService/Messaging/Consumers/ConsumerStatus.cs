@@ -1,20 +1,7 @@
 using System.Collections.Concurrent;
-using BookingSystem.InventoryService.Observability;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
-namespace BookingSystem.InventoryService.Messaging;
-
-/// <summary>What every consumer needs; one object so the consumer classes stay thin.</summary>
-public sealed record ConsumerDependencies(
-    [FromKeyedServices(RabbitMqConnection.ConsumePurpose)] RabbitMqConnection Connection,
-    [FromKeyedServices(RabbitMqConnection.PublishPurpose)] RabbitMqConnection Publishing,
-    BrokerTopology Topology,
-    ConsumerStatus Status,
-    IServiceScopeFactory Scopes,
-    InventoryMetrics Metrics,
-    CrashPoints CrashPoints,
-    IOptions<RabbitMqOptions> Options);
+namespace BookingSystem.InventoryService.Messaging.Consumers;
 
 /// <summary>Which queues have a live consumer right now (every registered consumer reports here); readiness fails while one is down.</summary>
 public sealed class ConsumerStatus

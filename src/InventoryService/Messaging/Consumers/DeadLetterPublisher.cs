@@ -2,7 +2,7 @@ using BookingSystem.Contracts;
 using BookingSystem.DeadLetters;
 using RabbitMQ.Client;
 
-namespace BookingSystem.InventoryService.Messaging;
+namespace BookingSystem.InventoryService.Messaging.Consumers;
 
 /// <summary>
 /// Puts rejected messages into a consumer queue's DLQ on a channel of its own (with publisher confirms), opened

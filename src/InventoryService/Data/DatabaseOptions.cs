@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BookingSystem.InventoryService.Data;
+
+/// <summary>Bounds on how long one transaction of the service may wait, set on each (<c>SET LOCAL</c>).</summary>
+public sealed class DatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    /// <summary>
+    /// Longest wait for one lock (<c>lock_timeout</c>): a row or key another session holds too long. The work is tried
+    /// once more, then a consumer applies its batch message by message, and the one that keeps waiting goes back to
+    /// its queue (and after the delivery limit to the DLQ) instead of stalling the queue behind it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest run of one statement (<c>statement_timeout</c>); handled like a lock timeout.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

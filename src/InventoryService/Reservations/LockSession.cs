@@ -1,0 +1,282 @@
+using BookingSystem.InventoryService.Data;
+using BookingSystem.InventoryService.Messaging;
+using BookingSystem.InventoryService.Stock;
+using Microsoft.EntityFrameworkCore;
+
+namespace BookingSystem.InventoryService.Reservations;
+
+/// <summary>
+/// What one attempt locks: the bookings decided about (their keys), optionally a user whose active HTTP holds are
+/// counted, and the items named. The items of existing reservations' lines are added for the reservations
+/// <see cref="StockMayMove"/> says may give stock back or take it again.
+/// </summary>
+public sealed record LockRequest(
+    IReadOnlyCollection<string> Bookings,
+    IReadOnlyCollection<string> Items,
+    Func<Reservation, bool>? StockMayMove = null,
+    string? HoldCapUser = null);
+
+/// <summary>
+/// The rows one attempt of a reservation unit of work holds locks on, made fresh by <see cref="UnitOfWork"/> for each
+/// attempt. <see cref="LockAsync"/> takes every lock once, set-wise and in the one order (booking and user keys, payment
+/// rows, reservation rows with their lines, items by id), for a batch of messages and a single HTTP request alike;
+/// the rules then read the locked rows from here and query nothing more (asking for a row that was not locked is a
+/// bug and throws). New reservations and changed item counters are written set-wise at the end
+/// (<see cref="FlushAsync"/>); everything else through the change tracker.
+/// </summary>
+public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
+{
+    private const string BookingKeyIndex = "IX_reservations_booking_key";
+    private const string PaymentOutcomeKey = "PK_payment_outcomes";
+
+    /// <summary>The item columns a reservation changes; an item with only these changed is written set-wise.</summary>
+    private static readonly HashSet<string> CounterColumns =
+        [nameof(InventoryItem.Reserved), nameof(InventoryItem.UpdatedAt), nameof(InventoryItem.LowStockAlerted)];
+
+    private readonly Dictionary<string, PaymentOutcome?> _payments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Reservation?> _reservations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InventoryItem?> _items = new(StringComparer.Ordinal);
+    private readonly List<Reservation> _created = [];
+    private readonly List<Action> _committed = [];
+    private bool _locked;
+
+    /// <summary>Active HTTP holds of the request's <see cref="LockRequest.HoldCapUser"/>, counted under that user's key lock.</summary>
+    public int ActiveHolds { get; private set; }
+
+    /// <summary>Takes every lock the attempt needs, in the one order; once per attempt.</summary>
+    public async Task LockAsync(LockRequest request, CancellationToken ct)
+    {
+        StartLocking();
+        var bookings = request.Bookings.Distinct(StringComparer.Ordinal).ToArray();
+        // A user's key (the prefix keeps it apart from every booking key) makes the count of their holds exact
+        // while several reserves of theirs run at once.
+        await KeyLocks.LockAsync(db, request.HoldCapUser is { } user ? [.. bookings, "user/" + user] : bookings, ct);
+        if (request.HoldCapUser is { } holder)
+        {
+            ActiveHolds = await db.Reservations.CountAsync(
+                r => r.UserId == holder && r.Origin == ReservationOrigin.Http && r.Status == ReservationStatus.Reserved, ct);
+        }
+
+        var linesMayMove = new List<string>();
+        if (bookings.Length > 0)
+        {
+            var payments = await db.PaymentOutcomes
+                .FromSql($"SELECT * FROM payment_outcomes WHERE booking_id = ANY({bookings}) ORDER BY booking_id FOR UPDATE")
+                .ToDictionaryAsync(p => p.BookingId, StringComparer.Ordinal, ct);
+            var reservations = await db.Reservations
+                .FromSql($"SELECT *, xmin FROM reservations WHERE booking_key = ANY({bookings}) ORDER BY booking_key FOR UPDATE")
+                .ToDictionaryAsync(r => r.Key, StringComparer.Ordinal, ct);
+            await LoadLinesAsync(reservations.Values, ct);
+            foreach (var booking in bookings)
+            {
+                _payments[booking] = payments.GetValueOrDefault(booking);
+                _reservations[booking] = reservations.GetValueOrDefault(booking);
+            }
+
+            linesMayMove.AddRange(reservations.Values.Where(r => request.StockMayMove?.Invoke(r) == true)
+                .SelectMany(r => r.Lines).Select(l => l.ItemId));
+        }
+
+        await LockItemsAsync([.. request.Items, .. linesMayMove], ct);
+    }
+
+    /// <summary>
+    /// Locks up to <paramref name="max"/> holds past their deadline and their items; holds another transaction has
+    /// locked are skipped (<c>SKIP LOCKED</c>), so several sweepers can run at once. Once per attempt.
+    /// </summary>
+    public async Task<IReadOnlyList<Reservation>> LockDueHoldsAsync(DateTimeOffset now, int max, CancellationToken ct)
+    {
+        StartLocking();
+        var due = await db.Reservations
+            .FromSql($"""
+                SELECT *, xmin FROM reservations
+                WHERE status = 'Reserved' AND expires_at <= {now}
+                ORDER BY expires_at
+                LIMIT {max}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .ToListAsync(ct);
+        await LoadLinesAsync(due, ct);
+        foreach (var reservation in due)
+        {
+            _reservations[reservation.Key] = reservation;
+        }
+
+        await LockItemsAsync(due.SelectMany(r => r.Lines).Select(l => l.ItemId).ToList(), ct);
+        return due;
+    }
+
+    /// <summary>
+    /// Locks up to <paramref name="max"/> payment outcomes that waited since <paramref name="cutoff"/> or longer for a
+    /// booking that never came (<c>SKIP LOCKED</c>, like <see cref="LockDueHoldsAsync"/>). Once per attempt.
+    /// </summary>
+    public async Task<IReadOnlyList<PaymentOutcome>> LockStalePaymentsAsync(DateTimeOffset cutoff, int max, CancellationToken ct)
+    {
+        StartLocking();
+        return await db.PaymentOutcomes
+            .FromSql($"""
+                SELECT * FROM payment_outcomes
+                WHERE applied_at IS NULL AND received_at <= {cutoff}
+                  AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.booking_key = payment_outcomes.booking_id)
+                ORDER BY received_at
+                LIMIT {max}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The booking's reservation (null: it has none).</summary>
+    public Reservation? Reservation(string key) =>
+        _reservations.TryGetValue(key, out var reservation) ? reservation : throw NotLocked("booking", key);
+
+    /// <summary>The booking's payment outcome (null: none came).</summary>
+    public PaymentOutcome? Payment(string bookingId) =>
+        _payments.TryGetValue(bookingId, out var payment) ? payment : throw NotLocked("payment of booking", bookingId);
+
+    /// <summary>The named items that exist, by item id (an unknown id is absent).</summary>
+    public IReadOnlyDictionary<string, InventoryItem> Items(IEnumerable<string> itemIds)
+    {
+        var items = new Dictionary<string, InventoryItem>(StringComparer.Ordinal);
+        foreach (var id in itemIds)
+        {
+            if (!_items.TryGetValue(id, out var item))
+            {
+                throw NotLocked("item", id);
+            }
+
+            if (item is not null)
+            {
+                items[id] = item;
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>A new reservation, written with the others of the attempt at the end; later decisions of the attempt see it.</summary>
+    public void Add(Reservation reservation)
+    {
+        _created.Add(reservation);
+        _reservations[reservation.Key] = reservation;
+    }
+
+    /// <summary>A payment outcome for a booking whose key this attempt locked; later decisions of the attempt see it.</summary>
+    public void Add(PaymentOutcome payment)
+    {
+        db.PaymentOutcomes.Add(payment);
+        _payments[payment.BookingId] = payment;
+    }
+
+    public void Remove(PaymentOutcome payment) => db.PaymentOutcomes.Remove(payment);
+
+    /// <summary>Runs <paramref name="count"/> once this attempt has committed (metrics of what it did).</summary>
+    public void OnCommitted(Action count) => _committed.Add(count);
+
+    /// <summary>
+    /// What a batch changes most, in three statements instead of one per row: the new reservations and their lines
+    /// (multi-row inserts, in their final state) and the counters of the items they changed (one update; the rows are
+    /// locked, so no version check is needed). Other changes (payments, transitions of existing reservations) are
+    /// saved by the change tracker.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        if (_created.Count > 0)
+        {
+            var r = _created;
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO reservations (id, booking_id, booking_key, origin, user_id, status, created_at, expires_at,
+                                          confirmed_at, released_at, release_reason, correlation_id)
+                SELECT * FROM unnest({r.Select(x => x.Id).ToArray()}, {r.Select(x => x.BookingId).ToArray()},
+                    {r.Select(x => x.Key).ToArray()}, {r.Select(x => x.Origin.ToString()).ToArray()},
+                    {r.Select(x => x.UserId).ToArray()}, {r.Select(x => x.Status.ToString()).ToArray()},
+                    {r.Select(x => x.CreatedAt).ToArray()}, {r.Select(x => x.ExpiresAt).ToArray()},
+                    {r.Select(x => x.ConfirmedAt).ToArray()}, {r.Select(x => x.ReleasedAt).ToArray()},
+                    {r.Select(x => x.ReleaseReason?.ToString()).ToArray()}, {r.Select(x => x.CorrelationId).ToArray()})
+                """, ct);
+
+            var lines = r.SelectMany(x => x.Lines, (x, l) => (x.Id, l.ItemId, l.Quantity)).ToList();
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO reservation_lines (reservation_id, item_id, quantity)
+                SELECT * FROM unnest({lines.Select(l => l.Id).ToArray()}, {lines.Select(l => l.ItemId).ToArray()},
+                    {lines.Select(l => l.Quantity).ToArray()})
+                """, ct);
+        }
+
+        var counters = db.ChangeTracker.Entries<InventoryItem>()
+            .Where(e => e.State == EntityState.Modified
+                && e.Properties.Where(p => p.IsModified).All(p => CounterColumns.Contains(p.Metadata.Name)))
+            .ToList();
+        if (counters.Count == 0)
+        {
+            return;
+        }
+
+        var items = counters.Select(e => e.Entity).ToList();
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE inventory_items AS i SET reserved = u.reserved, updated_at = u.updated_at, low_stock_alerted = u.low_stock_alerted
+            FROM unnest({items.Select(i => i.Id).ToArray()}, {items.Select(i => i.Reserved).ToArray()},
+                        {items.Select(i => i.UpdatedAt).ToArray()}, {items.Select(i => i.LowStockAlerted).ToArray()})
+                AS u(id, reserved, updated_at, low_stock_alerted)
+            WHERE i.id = u.id
+            """, ct);
+        foreach (var entry in counters)
+        {
+            entry.State = EntityState.Unchanged;
+        }
+    }
+
+    /// <summary>
+    /// The same booking raced by a transaction with other items, or a payment for it, both inserting the same key:
+    /// the attempt runs again and finds the winner's row.
+    /// </summary>
+    public bool IsRace(Exception exception) =>
+        DatabaseRetry.IsUniqueViolation(exception, BookingKeyIndex) || DatabaseRetry.IsUniqueViolation(exception, PaymentOutcomeKey);
+
+    public void Committed()
+    {
+        foreach (var count in _committed)
+        {
+            count();
+        }
+    }
+
+    private static InvalidOperationException NotLocked(string what, string key) =>
+        new($"The {what} '{key}' was not locked by this attempt: every lock is taken at its start, in one order.");
+
+    private void StartLocking()
+    {
+        if (_locked)
+        {
+            throw new InvalidOperationException("An attempt takes its locks once, at its start, so that they are taken in one order.");
+        }
+
+        _locked = true;
+    }
+
+    private async Task LoadLinesAsync(IEnumerable<Reservation> reservations, CancellationToken ct)
+    {
+        var ids = reservations.Select(r => r.Id).ToList();
+        if (ids.Count > 0)
+        {
+            await db.ReservationLines.Where(l => ids.Contains(l.ReservationId)).LoadAsync(ct);
+        }
+    }
+
+    /// <summary>Locks the named items in item-id order; an unknown id is remembered as absent.</summary>
+    private async Task LockItemsAsync(IReadOnlyCollection<string> itemIds, CancellationToken ct)
+    {
+        var ids = itemIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        var found = await db.Items
+            .FromSql($"SELECT *, xmin FROM inventory_items WHERE item_id = ANY({ids}) ORDER BY item_id FOR UPDATE")
+            .ToDictionaryAsync(i => i.ItemId, StringComparer.Ordinal, ct);
+        foreach (var id in ids)
+        {
+            _items[id] = found.GetValueOrDefault(id);
+        }
+    }
+}

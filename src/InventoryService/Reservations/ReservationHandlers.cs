@@ -1,0 +1,72 @@
+using BookingSystem.Contracts;
+using BookingSystem.InventoryService.Messaging.Consumers;
+using BookingSystem.InventoryService.Stock;
+using BookingSystem.InventoryService.Validation;
+using Microsoft.Extensions.Options;
+
+namespace BookingSystem.InventoryService.Reservations;
+
+/// <summary>
+/// BookingCreated reserves stock (out of stock and unknown items are outcomes, acked, not errors), validated by the
+/// same <see cref="ReserveCommand.From"/> as an HTTP reserve.
+/// </summary>
+public sealed class BookingCreatedHandler(ReservationService reservations, IOptions<ReservationOptions> options)
+    : IEventHandler<BookingCreated, ReserveCommand>
+{
+    public ReserveCommand ToCommand(EventEnvelope<BookingCreated> envelope, ValidationErrors errors)
+    {
+        var data = envelope.Data;
+        var request = new ReserveRequest(data.BookingId,
+            data.Items?.Select(l => l is null ? null : new LineInput(l.ItemId, l.Quantity)).ToList(),
+            data.ItemId, data.RoomId, data.Quantity, data.HoldMinutes);
+        return ReserveCommand.From(request, ReservationOrigin.Message, ("userId", data.UserId), envelope.CorrelationId, options.Value, errors);
+    }
+
+    public string BookingIdOf(ReserveCommand command) => command.BookingId;
+
+    public async Task<IReadOnlyList<string>> HandleAsync(IReadOnlyList<Consumed<ReserveCommand>> batch, CancellationToken ct) =>
+        Names(await reservations.ReserveAsync(batch, ct));
+
+    internal static IReadOnlyList<string> Names<TOutcome>(IReadOnlyList<TOutcome> outcomes) where TOutcome : struct, Enum =>
+        outcomes.Select(o => o.ToString()).ToList();
+}
+
+/// <summary>PaymentSucceeded confirms the hold (or takes the stock again after expiry); PaymentFailed releases it (compensation).</summary>
+public abstract class PaymentHandler<TEvent>(ReservationService reservations, PaymentResult result) : IEventHandler<TEvent, PaymentCommand>
+    where TEvent : class
+{
+    public PaymentCommand ToCommand(EventEnvelope<TEvent> envelope, ValidationErrors errors)
+    {
+        var bookingId = BookingIdOf(envelope.Data);
+        errors.RequireIdentifier("bookingId", bookingId);
+        return new PaymentCommand(bookingId, result, envelope.EventId, envelope.CorrelationId);
+    }
+
+    public string BookingIdOf(PaymentCommand command) => command.BookingId;
+
+    public async Task<IReadOnlyList<string>> HandleAsync(IReadOnlyList<Consumed<PaymentCommand>> batch, CancellationToken ct) =>
+        BookingCreatedHandler.Names(await reservations.ApplyPaymentsAsync(batch, ct));
+
+    protected abstract string BookingIdOf(TEvent data);
+}
+
+public sealed class PaymentSucceededHandler(ReservationService reservations)
+    : PaymentHandler<PaymentSucceeded>(reservations, PaymentResult.Succeeded)
+{
+    protected override string BookingIdOf(PaymentSucceeded data) => data.BookingId;
+}
+
+public sealed class PaymentFailedHandler(ReservationService reservations)
+    : PaymentHandler<PaymentFailed>(reservations, PaymentResult.Failed)
+{
+    protected override string BookingIdOf(PaymentFailed data) => data.BookingId;
+}
+
+public static class ReservationConsumers
+{
+    /// <summary>The reservation feature's three consumers.</summary>
+    public static MessagingBuilder AddReservationConsumers(this MessagingBuilder messaging) => messaging
+        .AddConsumer<BookingCreated, ReserveCommand, BookingCreatedHandler>(EventCatalog.BookingCreatedQueue)
+        .AddConsumer<PaymentSucceeded, PaymentCommand, PaymentSucceededHandler>(EventCatalog.PaymentSucceededQueue)
+        .AddConsumer<PaymentFailed, PaymentCommand, PaymentFailedHandler>(EventCatalog.PaymentFailedQueue);
+}
