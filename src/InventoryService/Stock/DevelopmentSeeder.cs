@@ -21,8 +21,8 @@ public sealed class SeedOptions
 /// </summary>
 public static class DevelopmentSeeder
 {
-    /// <summary>Advisory lock key of the seeder ("seed" in ASCII).</summary>
-    private const long SeedLockKey = 0x73656564;
+    /// <summary>The seeder's key lock (<see cref="KeyLocks"/>): one instance seeds at a time.</summary>
+    private const string SeedLockKey = "seed/development-rooms";
 
     private static readonly string[] Locations = [InventoryItem.DefaultLocation, "North Wing", "Garden Annex", "Lakeside"];
 
@@ -60,7 +60,7 @@ public static class DevelopmentSeeder
         var wantedIds = wanted.Select(i => i.ItemId).ToList();
         // Several instances starting together would otherwise insert the same rooms at once.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", cancellationToken);
+        await KeyLocks.LockAsync(db, [SeedLockKey], cancellationToken);
         var existing = await db.Items.Where(i => wantedIds.Contains(i.ItemId)).Select(i => i.ItemId).ToListAsync(cancellationToken);
         var missing = wanted.Where(i => !existing.Contains(i.ItemId)).ToList();
         db.Items.AddRange(missing);
