@@ -1,12 +1,16 @@
 namespace BookingSystem.Contracts;
 
-/// <summary>One kind of event on <see cref="Topology.Exchange"/>: its <c>eventType</c>, routing key and payload record.</summary>
+/// <summary>
+/// One kind of event on <see cref="Topology.Exchange"/>: its <c>eventType</c>, routing key and payload record.
+/// </summary>
 public abstract record EventKind(string EventType, string RoutingKey)
 {
     public abstract Type PayloadType { get; }
 }
 
-/// <summary>An <see cref="EventKind"/> whose payload is <typeparamref name="TPayload"/> (the envelope's <c>data</c>).</summary>
+/// <summary>
+/// An <see cref="EventKind"/> whose payload is <typeparamref name="TPayload"/> (the envelope's <c>data</c>).
+/// </summary>
 public sealed record EventKind<TPayload>(string EventType, string RoutingKey) : EventKind(EventType, RoutingKey)
     where TPayload : class
 {
@@ -53,14 +57,18 @@ public static class EventCatalog
         InventoryReserved, InventoryReservationFailed, InventoryReleased, InventoryConfirmed, LowStockAlert,
     ];
 
-    public static ConsumerQueue<BookingCreated> BookingCreatedQueue { get; } = new(Topology.BookingCreatedQueue, BookingCreated);
+    public static ConsumerQueue<BookingCreated> BookingCreatedQueue { get; } =
+        new(Topology.BookingCreatedQueue, BookingCreated);
 
     public static ConsumerQueue<PaymentSucceeded> PaymentSucceededQueue { get; } =
         new(Topology.PaymentSucceededQueue, PaymentSucceeded);
 
-    public static ConsumerQueue<PaymentFailed> PaymentFailedQueue { get; } = new(Topology.PaymentFailedQueue, PaymentFailed);
+    public static ConsumerQueue<PaymentFailed> PaymentFailedQueue { get; } =
+        new(Topology.PaymentFailedQueue, PaymentFailed);
 
-    /// <summary>The InventoryService's consumer queues with the routing key each is bound to, in the order tools show them.</summary>
+    /// <summary>
+    /// The InventoryService's consumer queues with the routing key each is bound to, in the order tools show them.
+    /// </summary>
     public static IReadOnlyList<(string Queue, string RoutingKey)> ConsumerQueues { get; } =
     [
         (BookingCreatedQueue.Queue, BookingCreatedQueue.Event.RoutingKey),

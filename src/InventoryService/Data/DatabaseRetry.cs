@@ -22,13 +22,15 @@ public sealed class DatabaseRetry
             (attempt, _, error) => Log.TransientDatabaseError(logger, attempt, error?.GetType().Name, error?.Message));
     }
 
-    public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> unitOfWork, CancellationToken cancellationToken) =>
+    public ValueTask<T> ExecuteAsync<T>(
+        Func<CancellationToken, ValueTask<T>> unitOfWork, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(unitOfWork, cancellationToken);
 
     /// <summary>Worth running the work again at once. Not a timeout: that already waited its full time.</summary>
     public static bool IsTransient(Exception exception) => !IsTimeout(exception) && Unwrap(exception) switch
     {
-        PostgresException pg => pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+        PostgresException pg =>
+            pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
             || pg.IsTransient,
         NpgsqlException npgsql => npgsql.IsTransient,
         TimeoutException or TransientConflictException => true,
@@ -50,11 +52,19 @@ public sealed class DatabaseRetry
         _ => false,
     };
 
-    /// <summary><c>lock_timeout</c> or <c>statement_timeout</c> (<see cref="DatabaseOptions"/>) ended a statement.</summary>
+    /// <summary>
+    /// <c>lock_timeout</c> or <c>statement_timeout</c> (<see cref="DatabaseOptions"/>) ended a statement.
+    /// </summary>
     public static bool IsTimeout(Exception exception) =>
-        Unwrap(exception) is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled };
+        Unwrap(exception) is PostgresException
+        {
+            SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled,
+        };
 
-    /// <summary>A unique-key violation of <paramref name="constraintName"/>, from a change-tracker save or a statement of our own.</summary>
+    /// <summary>
+    /// A unique-key violation of <paramref name="constraintName"/>, from a change-tracker save or a statement of our
+    /// own.
+    /// </summary>
     public static bool IsUniqueViolation(Exception exception, string constraintName) =>
         Unwrap(exception) is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
         && string.Equals(pg.ConstraintName, constraintName, StringComparison.Ordinal);

@@ -29,7 +29,9 @@ public static class KeyLocks
             """, ct);
     }
 
-    /// <summary>A stable 64-bit hash of the key (FNV-1a over its UTF-16 code units; equal keys, equal hashes, in every process).</summary>
+    /// <summary>
+    /// A stable 64-bit hash of the key (FNV-1a over its UTF-16 code units; equal keys, equal hashes, in every process).
+    /// </summary>
     public static long Hash(string key)
     {
         var hash = 14695981039346656037UL;
@@ -42,7 +44,9 @@ public static class KeyLocks
     }
 }
 
-/// <summary>A row of <c>key_locks</c>: never live outside the transaction that inserted it (<see cref="KeyLocks"/>).</summary>
+/// <summary>
+/// A row of <c>key_locks</c>: never live outside the transaction that inserted it (<see cref="KeyLocks"/>).
+/// </summary>
 public sealed class KeyLock
 {
     public long LockKey { get; init; }

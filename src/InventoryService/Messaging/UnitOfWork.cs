@@ -12,10 +12,14 @@ namespace BookingSystem.InventoryService.Messaging;
 /// </summary>
 public interface IUnitOfWorkSession
 {
-    /// <summary>Writes what the work changed set-wise; called once after the work, before the outbox and the change tracker.</summary>
+    /// <summary>
+    /// Writes what the work changed set-wise; called once after the work, before the outbox and the change tracker.
+    /// </summary>
     public Task FlushAsync(CancellationToken ct);
 
-    /// <summary>A unique-key violation that means a concurrent transaction won a race for the same key: run again.</summary>
+    /// <summary>
+    /// A unique-key violation that means a concurrent transaction won a race for the same key: run again.
+    /// </summary>
     public bool IsRace(Exception exception);
 
     /// <summary>The attempt has committed (not called for one that is retried or fails): count what it did.</summary>
@@ -39,13 +43,18 @@ public sealed class UnitOfWork(
     /// adjustment): a failure during the commit itself, whose outcome is unknown, is then not retried but reported
     /// (<see cref="CommitOutcomeUnknownException"/>). Work that can run again is retried as any transient failure.
     /// </param>
-    public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool idempotent = true) =>
+    public Task<T> ExecuteAsync<T>(
+        Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool idempotent = true) =>
         RunAsync(() => NoSession.Instance, (_, ct) => work(ct), consumesMessages: false, idempotent, cancellationToken);
 
-    /// <summary>A unit of work through a fresh <typeparamref name="TSession"/> per attempt (an HTTP request, a background job).</summary>
-    public Task<T> ExecuteAsync<TSession, T>(Func<TSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// A unit of work through a fresh <typeparamref name="TSession"/> per attempt (an HTTP request, a background job).
+    /// </summary>
+    public Task<T> ExecuteAsync<TSession, T>(
+        Func<TSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
         where TSession : class, IUnitOfWorkSession =>
-        RunAsync(services.GetRequiredService<TSession>, work, consumesMessages: false, idempotent: true, cancellationToken);
+        RunAsync(
+            services.GetRequiredService<TSession>, work, consumesMessages: false, idempotent: true, cancellationToken);
 
     /// <summary>
     /// A batch of consumed messages as one transaction: their inbox rows in one statement, then
@@ -106,15 +115,22 @@ public sealed class UnitOfWork(
             return result;
         }, cancellationToken);
 
-    /// <summary>This transaction's bounds on waiting (<see cref="DatabaseOptions"/>), in milliseconds as PostgreSQL takes them.</summary>
+    /// <summary>
+    /// This transaction's bounds on waiting (<see cref="DatabaseOptions"/>), in milliseconds as PostgreSQL takes them.
+    /// </summary>
     private Task LimitWaitsAsync(CancellationToken ct)
     {
         var settings = options.Value;
-        var lockTimeout = ((long)settings.LockTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var statementTimeout = ((long)settings.StatementTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return db.Database.ExecuteSqlAsync(
-            $"SELECT set_config('lock_timeout', {lockTimeout}, true), set_config('statement_timeout', {statementTimeout}, true)", ct);
+        var lockTimeout = Milliseconds(settings.LockTimeout);
+        var statementTimeout = Milliseconds(settings.StatementTimeout);
+        return db.Database.ExecuteSqlAsync($"""
+            SELECT set_config('lock_timeout', {lockTimeout}, true),
+                   set_config('statement_timeout', {statementTimeout}, true)
+            """, ct);
     }
+
+    private static string Milliseconds(TimeSpan time) =>
+        ((long)time.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The session of work that needs none: nothing to flush, no race to recognise.</summary>
     private sealed class NoSession : IUnitOfWorkSession
@@ -155,7 +171,10 @@ public sealed class ConsumedBatch<TCommand>
     /// <summary>The commands of the messages not processed before, in arrival order.</summary>
     public IReadOnlyList<TCommand> Commands { get; }
 
-    /// <summary>One result per message of the batch: <paramref name="decide"/> for a new one, <paramref name="duplicate"/> for a repeat.</summary>
+    /// <summary>
+    /// One result per message of the batch: <paramref name="decide"/> for a new one, <paramref name="duplicate"/> for a
+    /// repeat.
+    /// </summary>
     public IReadOnlyList<T> Decide<T>(Func<TCommand, T> decide, T duplicate)
     {
         var results = new T[_messages.Count];
@@ -185,6 +204,10 @@ public sealed class ConsumedBatch<TCommand>
     }
 }
 
-/// <summary>The commit of work that must not run twice failed in a way that leaves its outcome unknown; not retried.</summary>
+/// <summary>
+/// The commit of work that must not run twice failed in a way that leaves its outcome unknown; not retried.
+/// </summary>
 public sealed class CommitOutcomeUnknownException(Exception innerException)
-    : Exception("The database did not confirm the commit; the change may or may not have been applied, so it was not retried.", innerException);
+    : Exception(
+        "The database did not confirm the commit; the change may or may not have been applied, so it was not retried.",
+        innerException);

@@ -18,7 +18,8 @@ public sealed record LockRequest(
 
 /// <summary>
 /// The rows one attempt of a reservation unit of work holds locks on, made fresh by <see cref="UnitOfWork"/> for each
-/// attempt. <see cref="LockAsync"/> takes every lock once, set-wise and in the one order (booking and user keys, payment
+/// attempt. <see cref="LockAsync"/> takes every lock once, set-wise and in the one order (booking and user keys,
+/// payment
 /// rows, reservation rows with their lines, items by id), for a batch of messages and a single HTTP request alike;
 /// the rules then read the locked rows from here and query nothing more (asking for a row that was not locked is a
 /// bug and throws). New reservations and changed item counters are written set-wise at the end
@@ -40,7 +41,9 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
     private readonly List<Action> _committed = [];
     private bool _locked;
 
-    /// <summary>Active HTTP holds of the request's <see cref="LockRequest.HoldCapUser"/>, counted under that user's key lock.</summary>
+    /// <summary>
+    /// Active HTTP holds of the request's <see cref="LockRequest.HoldCapUser"/>, counted under that user's key lock.
+    /// </summary>
     public int ActiveHolds { get; private set; }
 
     /// <summary>Takes every lock the attempt needs, in the one order; once per attempt.</summary>
@@ -54,17 +57,22 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
         if (request.HoldCapUser is { } holder)
         {
             ActiveHolds = await db.Reservations.CountAsync(
-                r => r.UserId == holder && r.Origin == ReservationOrigin.Http && r.Status == ReservationStatus.Reserved, ct);
+                r => r.UserId == holder && r.Origin == ReservationOrigin.Http && r.Status == ReservationStatus.Reserved,
+                ct);
         }
 
         var linesMayMove = new List<string>();
         if (bookings.Length > 0)
         {
             var payments = await db.PaymentOutcomes
-                .FromSql($"SELECT * FROM payment_outcomes WHERE booking_id = ANY({bookings}) ORDER BY booking_id FOR UPDATE")
+                .FromSql($"""
+                    SELECT * FROM payment_outcomes WHERE booking_id = ANY({bookings}) ORDER BY booking_id FOR UPDATE
+                    """)
                 .ToDictionaryAsync(p => p.BookingId, StringComparer.Ordinal, ct);
             var reservations = await db.Reservations
-                .FromSql($"SELECT *, xmin FROM reservations WHERE booking_key = ANY({bookings}) ORDER BY booking_key FOR UPDATE")
+                .FromSql($"""
+                    SELECT *, xmin FROM reservations WHERE booking_key = ANY({bookings}) ORDER BY booking_key FOR UPDATE
+                    """)
                 .ToDictionaryAsync(r => r.Key, StringComparer.Ordinal, ct);
             await LoadLinesAsync(reservations.Values, ct);
             foreach (var booking in bookings)
@@ -110,7 +118,8 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
     /// Locks up to <paramref name="max"/> payment outcomes that waited since <paramref name="cutoff"/> or longer for a
     /// booking that never came (<c>SKIP LOCKED</c>, like <see cref="LockDueHoldsAsync"/>). Once per attempt.
     /// </summary>
-    public async Task<IReadOnlyList<PaymentOutcome>> LockStalePaymentsAsync(DateTimeOffset cutoff, int max, CancellationToken ct)
+    public async Task<IReadOnlyList<PaymentOutcome>> LockStalePaymentsAsync(
+        DateTimeOffset cutoff, int max, CancellationToken ct)
     {
         StartLocking();
         return await db.PaymentOutcomes
@@ -153,14 +162,18 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
         return items;
     }
 
-    /// <summary>A new reservation, written with the others of the attempt at the end; later decisions of the attempt see it.</summary>
+    /// <summary>
+    /// A new reservation, written with the others of the attempt at the end; later decisions of the attempt see it.
+    /// </summary>
     public void Add(Reservation reservation)
     {
         _created.Add(reservation);
         _reservations[reservation.Key] = reservation;
     }
 
-    /// <summary>A payment outcome for a booking whose key this attempt locked; later decisions of the attempt see it.</summary>
+    /// <summary>
+    /// A payment outcome for a booking whose key this attempt locked; later decisions of the attempt see it.
+    /// </summary>
     public void Add(PaymentOutcome payment)
     {
         db.PaymentOutcomes.Add(payment);
@@ -213,7 +226,8 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
 
         var items = counters.Select(e => e.Entity).ToList();
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE inventory_items AS i SET reserved = u.reserved, updated_at = u.updated_at, low_stock_alerted = u.low_stock_alerted
+            UPDATE inventory_items AS i
+            SET reserved = u.reserved, updated_at = u.updated_at, low_stock_alerted = u.low_stock_alerted
             FROM unnest({items.Select(i => i.Id).ToArray()}, {items.Select(i => i.Reserved).ToArray()},
                         {items.Select(i => i.UpdatedAt).ToArray()}, {items.Select(i => i.LowStockAlerted).ToArray()})
                 AS u(id, reserved, updated_at, low_stock_alerted)
@@ -230,7 +244,8 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
     /// the attempt runs again and finds the winner's row.
     /// </summary>
     public bool IsRace(Exception exception) =>
-        DatabaseRetry.IsUniqueViolation(exception, BookingKeyIndex) || DatabaseRetry.IsUniqueViolation(exception, PaymentOutcomeKey);
+        DatabaseRetry.IsUniqueViolation(exception, BookingKeyIndex)
+        || DatabaseRetry.IsUniqueViolation(exception, PaymentOutcomeKey);
 
     public void Committed()
     {
@@ -247,7 +262,8 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
     {
         if (_locked)
         {
-            throw new InvalidOperationException("An attempt takes its locks once, at its start, so that they are taken in one order.");
+            throw new InvalidOperationException(
+                "An attempt takes its locks once, at its start, so that they are taken in one order.");
         }
 
         _locked = true;

@@ -3,7 +3,9 @@ using BookingSystem.InventoryService.Messaging;
 
 namespace BookingSystem.InventoryService.Reservations;
 
-/// <summary>A payment outcome for a booking, validated from its event (whose ids the remembered outcome keeps).</summary>
+/// <summary>
+/// A payment outcome for a booking, validated from its event (whose ids the remembered outcome keeps).
+/// </summary>
 public sealed record PaymentCommand(string BookingId, PaymentResult Result, string EventId, string CorrelationId);
 
 /// <summary>
@@ -21,12 +23,13 @@ public sealed class PaymentRules(ReservationRules reservations, Outbox outbox, I
     /// releases a hold; a success takes the stock again after expiry or release. A success on a hold (confirm) or
     /// anything on a confirmed one does not.
     /// </summary>
-    public static bool MayMoveStock(IEnumerable<PaymentResult> results, Reservation reservation) => reservation.Status switch
-    {
-        ReservationStatus.Reserved => results.Contains(PaymentResult.Failed),
-        ReservationStatus.Expired or ReservationStatus.Released => results.Contains(PaymentResult.Succeeded),
-        _ => false,
-    };
+    public static bool MayMoveStock(IEnumerable<PaymentResult> results, Reservation reservation) =>
+        reservation.Status switch
+        {
+            ReservationStatus.Reserved => results.Contains(PaymentResult.Failed),
+            ReservationStatus.Expired or ReservationStatus.Released => results.Contains(PaymentResult.Succeeded),
+            _ => false,
+        };
 
     public PaymentHandling Apply(LockSession session, PaymentCommand command, DateTimeOffset now)
     {
@@ -38,7 +41,11 @@ public sealed class PaymentRules(ReservationRules reservations, Outbox outbox, I
 
         var payment = new PaymentOutcome
         {
-            BookingId = bookingId, Result = result, EventId = command.EventId, CorrelationId = command.CorrelationId, ReceivedAt = now,
+            BookingId = bookingId,
+            Result = result,
+            EventId = command.EventId,
+            CorrelationId = command.CorrelationId,
+            ReceivedAt = now,
         };
         session.Add(payment);
         if (session.Reservation(bookingId) is not { } reservation)
@@ -60,8 +67,8 @@ public sealed class PaymentRules(ReservationRules reservations, Outbox outbox, I
     {
         if (payment.Result == PaymentResult.Succeeded)
         {
-            outbox.ReservationFailed(payment.BookingId, ReservationFailureReasons.BookingNeverArrived, [], payment.CorrelationId,
-                causationId: payment.EventId);
+            outbox.ReservationFailed(payment.BookingId, ReservationFailureReasons.BookingNeverArrived, [],
+                payment.CorrelationId, causationId: payment.EventId);
         }
 
         Log.PaymentForgotten(logger, payment.BookingId, payment.Result, payment.ReceivedAt);
@@ -75,7 +82,8 @@ public sealed class PaymentRules(ReservationRules reservations, Outbox outbox, I
     /// (<see cref="ReservationFailureReasons.Released"/>); a failure after a success leaves the confirmed booking as
     /// it is and confirms it again, so the payment side knows the stock is sold and paid.
     /// </summary>
-    private PaymentHandling ApplyLater(LockSession session, PaymentOutcome earlier, PaymentCommand command, DateTimeOffset now)
+    private PaymentHandling ApplyLater(
+        LockSession session, PaymentOutcome earlier, PaymentCommand command, DateTimeOffset now)
     {
         var result = command.Result;
         if (earlier.Result == result)
@@ -108,29 +116,33 @@ public sealed class PaymentRules(ReservationRules reservations, Outbox outbox, I
     }
 
     /// <summary>
-    /// What a payment outcome does to the booking's reservation: the state machine's <see cref="ReservationAction.Pay"/>
+    /// What a payment outcome does to the booking's reservation: the state machine's <see
+    /// cref="ReservationAction.Pay"/>
     /// or release for <see cref="ReleaseReason.PaymentFailed"/>, and an answer where it refuses. Success after a
     /// cancellation asks for a refund (nothing is held, nothing is taken again); success after the hold ended whose
     /// stock is gone asks for one too. Failure after a confirmation: the confirmation stands and is published again.
     /// </summary>
-    private PaymentHandling ApplyTo(LockSession session, Reservation reservation, PaymentCommand command, DateTimeOffset now)
+    private PaymentHandling ApplyTo(
+        LockSession session, Reservation reservation, PaymentCommand command, DateTimeOffset now)
     {
         var result = command.Result;
         var (action, reason) = result == PaymentResult.Succeeded
             ? (ReservationAction.Pay, (ReleaseReason?)null)
             : (ReservationAction.Release, ReleaseReason.PaymentFailed);
-        if (ReservationTransitions.Decide(reservation.Status, reservation.ReleaseReason, action, reason).Decision == TransitionDecision.Refused)
+        var decision = ReservationTransitions.Decide(reservation.Status, reservation.ReleaseReason, action, reason);
+        if (decision.Decision == TransitionDecision.Refused)
         {
             switch (result, reservation.Status)
             {
                 case (PaymentResult.Succeeded, _):
-                    outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.Released, ReservationRules.AsRequested(reservation),
-                        reservation.CorrelationId);
+                    outbox.ReservationFailed(reservation.Key, ReservationFailureReasons.Released,
+                        ReservationRules.AsRequested(reservation), reservation.CorrelationId);
                     Log.PaymentAfterRelease(logger, reservation.Key);
                     return PaymentHandling.Applied;
                 case (PaymentResult.Failed, ReservationStatus.Confirmed):
                     outbox.Confirmed(reservation);
-                    Log.PaymentOutcomeIgnored(logger, reservation.Key, result, PaymentResult.Succeeded, command.EventId);
+                    Log.PaymentOutcomeIgnored(
+                        logger, reservation.Key, result, PaymentResult.Succeeded, command.EventId);
                     return PaymentHandling.Applied;
             }
         }

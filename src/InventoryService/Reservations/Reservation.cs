@@ -15,7 +15,9 @@ public sealed class Reservation
 
     public string? UserId { get; init; }
 
-    /// <summary>Changed only by <see cref="MoveTo"/>, with a transition <see cref="ReservationTransitions"/> decided.</summary>
+    /// <summary>
+    /// Changed only by <see cref="MoveTo"/>, with a transition <see cref="ReservationTransitions"/> decided.
+    /// </summary>
     public ReservationStatus Status { get; private set; }
 
     public DateTimeOffset CreatedAt { get; init; }
@@ -42,7 +44,8 @@ public sealed class Reservation
     {
         if (transition.Decision != TransitionDecision.Apply)
         {
-            throw new InvalidOperationException($"Only an applied transition moves a reservation, not {transition.Decision}.");
+            throw new InvalidOperationException(
+                $"Only an applied transition moves a reservation, not {transition.Decision}.");
         }
 
         Status = transition.Target;

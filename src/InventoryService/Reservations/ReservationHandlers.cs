@@ -19,20 +19,27 @@ public sealed class BookingCreatedHandler(ReservationService reservations, IOpti
         var request = new ReserveRequest(data.BookingId,
             data.Items?.Select(l => l is null ? null : new LineInput(l.ItemId, l.Quantity)).ToList(),
             data.ItemId, data.RoomId, data.Quantity, data.HoldMinutes);
-        return ReserveCommand.From(request, ReservationOrigin.Message, ("userId", data.UserId), envelope.CorrelationId, options.Value, errors);
+        return ReserveCommand.From(
+            request, ReservationOrigin.Message, ("userId", data.UserId), envelope.CorrelationId, options.Value, errors);
     }
 
     public string BookingIdOf(ReserveCommand command) => command.BookingId;
 
-    public async Task<IReadOnlyList<string>> HandleAsync(IReadOnlyList<Consumed<ReserveCommand>> batch, CancellationToken ct) =>
+    public async Task<IReadOnlyList<string>> HandleAsync(
+        IReadOnlyList<Consumed<ReserveCommand>> batch, CancellationToken ct) =>
         Names(await reservations.ReserveAsync(batch, ct));
 
-    internal static IReadOnlyList<string> Names<TOutcome>(IReadOnlyList<TOutcome> outcomes) where TOutcome : struct, Enum =>
+    internal static IReadOnlyList<string> Names<TOutcome>(IReadOnlyList<TOutcome> outcomes)
+        where TOutcome : struct, Enum =>
         outcomes.Select(o => o.ToString()).ToList();
 }
 
-/// <summary>PaymentSucceeded confirms the hold (or takes the stock again after expiry); PaymentFailed releases it (compensation).</summary>
-public abstract class PaymentHandler<TEvent>(ReservationService reservations, PaymentResult result) : IEventHandler<TEvent, PaymentCommand>
+/// <summary>
+/// PaymentSucceeded confirms the hold (or takes the stock again after expiry); PaymentFailed releases it
+/// (compensation).
+/// </summary>
+public abstract class PaymentHandler<TEvent>(ReservationService reservations, PaymentResult result)
+    : IEventHandler<TEvent, PaymentCommand>
     where TEvent : class
 {
     public PaymentCommand ToCommand(EventEnvelope<TEvent> envelope, ValidationErrors errors)
@@ -44,7 +51,8 @@ public abstract class PaymentHandler<TEvent>(ReservationService reservations, Pa
 
     public string BookingIdOf(PaymentCommand command) => command.BookingId;
 
-    public async Task<IReadOnlyList<string>> HandleAsync(IReadOnlyList<Consumed<PaymentCommand>> batch, CancellationToken ct) =>
+    public async Task<IReadOnlyList<string>> HandleAsync(
+        IReadOnlyList<Consumed<PaymentCommand>> batch, CancellationToken ct) =>
         BookingCreatedHandler.Names(await reservations.ApplyPaymentsAsync(batch, ct));
 
     protected abstract string BookingIdOf(TEvent data);

@@ -21,7 +21,9 @@ public sealed class ReservationRules(
     /// </summary>
     public ReserveResult Reserve(LockSession session, ReserveCommand command, DateTimeOffset now)
     {
-        var result = session.Reservation(command.Key) is { } existing ? Repeat(existing, command) : ReserveNew(session, command, now);
+        var result = session.Reservation(command.Key) is { } existing
+            ? Repeat(existing, command)
+            : ReserveNew(session, command, now);
         session.OnCommitted(() => metrics.Reservation(result.Outcome.ToString()));
         return result;
     }
@@ -32,7 +34,8 @@ public sealed class ReservationRules(
     /// changes and the result is <see cref="TransitionOutcome.Unavailable"/> with the shortfall.
     /// </summary>
     public TransitionResult Transition(
-        LockSession session, Reservation reservation, ReservationAction action, ReleaseReason? reason, DateTimeOffset now)
+        LockSession session, Reservation reservation, ReservationAction action, ReleaseReason? reason,
+        DateTimeOffset now)
     {
         var from = reservation.Status;
         var transition = ReservationTransitions.Decide(from, reservation.ReleaseReason, action, reason);
@@ -43,10 +46,11 @@ public sealed class ReservationRules(
                 return new TransitionResult(TransitionOutcome.AlreadyDone, reservation);
             case TransitionDecision.Refused:
                 Log.TransitionRefused(logger, reservation.Key, from, action);
-                return new TransitionResult(TransitionOutcome.Refused, reservation, ReservationTransitions.Explain(from, action, reason));
+                var why = ReservationTransitions.Explain(from, action, reason);
+                return new TransitionResult(TransitionOutcome.Refused, reservation, why);
         }
 
-        if (transition.Stock == StockMove.Take && Shortfall(Requested(reservation), session.Items(reservation.Lines.Select(l => l.ItemId))) is { } shortfall)
+        if (transition.Stock == StockMove.Take && Shortfall(session, reservation) is { } shortfall)
         {
             return new TransitionResult(TransitionOutcome.Unavailable, reservation, Shortfall: shortfall);
         }
@@ -55,9 +59,11 @@ public sealed class ReservationRules(
         return new TransitionResult(TransitionOutcome.Applied, reservation);
     }
 
-    /// <summary>The lines of a reservation as they were asked for, for a failure event that says what is not held.</summary>
+    /// <summary>
+    /// The lines of a reservation as they were asked for, for a failure event that says what is not held.
+    /// </summary>
     public static IReadOnlyList<LineAvailability> AsRequested(Reservation reservation) =>
-        reservation.Lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null)).ToList();
+        Unchecked(Requested(reservation));
 
     /// <summary>
     /// A BookingCreated or an HTTP reserve for a booking that has a reservation changes nothing. By message, one for
@@ -84,12 +90,13 @@ public sealed class ReservationRules(
         if (command is { HoldCap: { } cap, UserId: { } userId } && session.ActiveHolds >= cap)
         {
             outbox.ReservationFailed(key, ReservationFailureReasons.TooManyHolds,
-                command.Lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null)), command.CorrelationId);
+                Unchecked(command.Lines), command.CorrelationId);
             Log.TooManyHolds(logger, key, userId, cap);
             return ReserveResult.TooManyHolds;
         }
 
-        // A payment outcome that came first and is not applied yet; payments exist only for bookings that come by message.
+        // A payment outcome that came first and is not applied yet; payments exist only for bookings that come by
+        // message.
         var payment = command.ByMessage && session.Payment(key) is { AppliedAt: null } waiting ? waiting : null;
         var items = session.Items(command.Lines.Select(l => l.ItemId));
         var lines = Availability.Evaluate(command.Lines, items);
@@ -97,8 +104,9 @@ public sealed class ReservationRules(
         if (payment is { Result: PaymentResult.Failed } && lines.All(l => l.Reason != ShortfallReason.UnknownItem))
         {
             // Payment failed before the booking arrived: hold nothing, and say so.
-            var released = ReservationTransitions.Decide(null, null, ReservationAction.Release, ReleaseReason.PaymentFailed);
-            Apply(session, reservation, released, ReleaseReason.PaymentFailed, now);
+            var reason = ReleaseReason.PaymentFailed;
+            var released = ReservationTransitions.Decide(null, null, ReservationAction.Release, reason);
+            Apply(session, reservation, released, reason, now);
             session.Add(reservation);
             payment.AppliedAt = now;
             return ReserveResult.Reserved(reservation, created: true);
@@ -116,11 +124,12 @@ public sealed class ReservationRules(
             return rejected;
         }
 
-        Apply(session, reservation, ReservationTransitions.Decide(null, null, ReservationAction.Hold), reason: null, now);
+        Apply(session, reservation, ReservationTransitions.Decide(null, null, ReservationAction.Hold), null, now);
         session.Add(reservation);
         if (payment is { Result: PaymentResult.Succeeded })
         {
-            Apply(session, reservation, ReservationTransitions.Decide(reservation.Status, null, ReservationAction.Pay), reason: null, now);
+            var paid = ReservationTransitions.Decide(reservation.Status, null, ReservationAction.Pay);
+            Apply(session, reservation, paid, null, now);
             payment.AppliedAt = now;
         }
 
@@ -131,7 +140,8 @@ public sealed class ReservationRules(
     /// Applies a transition the state machine allowed: moves the stock it says (low-stock alerts where a threshold is
     /// crossed), the status, and writes the event that tells it.
     /// </summary>
-    private void Apply(LockSession session, Reservation reservation, Transition transition, ReleaseReason? reason, DateTimeOffset now)
+    private void Apply(
+        LockSession session, Reservation reservation, Transition transition, ReleaseReason? reason, DateTimeOffset now)
     {
         var from = reservation.Status;
         if (transition.Stock != StockMove.None)
@@ -186,10 +196,15 @@ public sealed class ReservationRules(
     private static List<RequestedLine> Requested(Reservation reservation) =>
         reservation.Lines.Select(l => new RequestedLine(l.ItemId, l.Quantity)).ToList();
 
-    /// <summary>The lines compared with the stock when one of them cannot be served; null when all can.</summary>
-    private static IReadOnlyList<LineAvailability>? Shortfall(IReadOnlyList<RequestedLine> requested, IReadOnlyDictionary<string, InventoryItem> items)
+    /// <summary>Lines as asked for, compared with nothing (the stock was not the reason).</summary>
+    private static List<LineAvailability> Unchecked(IEnumerable<RequestedLine> lines) =>
+        lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null)).ToList();
+
+    /// <summary>The lines compared with the stock when one cannot be served again; null when all can.</summary>
+    private static IReadOnlyList<LineAvailability>? Shortfall(LockSession session, Reservation reservation)
     {
-        var lines = Availability.Evaluate(requested, items);
+        var items = session.Items(reservation.Lines.Select(l => l.ItemId));
+        var lines = Availability.Evaluate(Requested(reservation), items);
         return lines.All(l => l.IsAvailable) ? null : lines;
     }
 }

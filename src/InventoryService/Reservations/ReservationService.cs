@@ -37,10 +37,13 @@ public sealed class ReservationService(
     /// <summary>
     /// A batch of BookingCreated messages in one transaction: the bookings, their waiting payments and existing
     /// reservations, and every item they name are locked once each; then each booking is decided in arrival order by
-    /// the same rules as a single reserve. A second booking with the same id in the batch sees the first one's reservation.
+    /// the same rules as a single reserve. A second booking with the same id in the batch sees the first one's
+    /// reservation.
     /// </summary>
-    public Task<IReadOnlyList<ReserveOutcome>> ReserveAsync(IReadOnlyList<Consumed<ReserveCommand>> messages, CancellationToken cancellationToken) =>
-        unitOfWork.ExecuteAsync(messages, async (LockSession session, ConsumedBatch<ReserveCommand> batch, CancellationToken ct) =>
+    public Task<IReadOnlyList<ReserveOutcome>> ReserveAsync(
+        IReadOnlyList<Consumed<ReserveCommand>> messages, CancellationToken cancellationToken) =>
+        unitOfWork.ExecuteAsync(messages,
+            async (LockSession session, ConsumedBatch<ReserveCommand> batch, CancellationToken ct) =>
         {
             await session.LockAsync(ToReserve(batch.Commands, holdCapUser: null), ct);
             var now = time.GetUtcNow();
@@ -53,11 +56,13 @@ public sealed class ReservationService(
     /// </summary>
     public Task<IReadOnlyList<PaymentHandling>> ApplyPaymentsAsync(
         IReadOnlyList<Consumed<PaymentCommand>> messages, CancellationToken cancellationToken) =>
-        unitOfWork.ExecuteAsync(messages, async (LockSession session, ConsumedBatch<PaymentCommand> batch, CancellationToken ct) =>
+        unitOfWork.ExecuteAsync(messages,
+            async (LockSession session, ConsumedBatch<PaymentCommand> batch, CancellationToken ct) =>
         {
             var results = batch.Commands.ToLookup(c => c.BookingId, c => c.Result, StringComparer.Ordinal);
             await session.LockAsync(
-                new LockRequest(results.Select(r => r.Key).ToList(), [], r => PaymentRules.MayMoveStock(results[r.Key], r)), ct);
+                new LockRequest([.. results.Select(r => r.Key)], [], r => PaymentRules.MayMoveStock(results[r.Key], r)),
+                ct);
             var now = time.GetUtcNow();
             return batch.Decide(command => payments.Apply(session, command, now), PaymentHandling.Duplicate);
         }, cancellationToken);
@@ -90,12 +95,14 @@ public sealed class ReservationService(
 
     /// <summary>
     /// Forgets up to <paramref name="batchSize"/> payment outcomes that waited longer than
-    /// <see cref="ReservationOptions.PaymentRetention"/> for their booking (<see cref="PaymentRules.Forget"/>). Returns how many.
+    /// <see cref="ReservationOptions.PaymentRetention"/> for their booking (<see cref="PaymentRules.Forget"/>). Returns
+    /// how many.
     /// </summary>
     public Task<int> ExpireWaitingPaymentsAsync(int batchSize, CancellationToken cancellationToken) =>
         unitOfWork.ExecuteAsync(async (LockSession session, CancellationToken ct) =>
         {
-            var stale = await session.LockStalePaymentsAsync(time.GetUtcNow() - options.Value.PaymentRetention, batchSize, ct);
+            var cutoff = time.GetUtcNow() - options.Value.PaymentRetention;
+            var stale = await session.LockStalePaymentsAsync(cutoff, batchSize, ct);
             foreach (var payment in stale)
             {
                 using var scope = BookingScope(payment.CorrelationId, payment.BookingId);
@@ -106,9 +113,11 @@ public sealed class ReservationService(
         }, cancellationToken);
 
     private static LockRequest ToReserve(IReadOnlyList<ReserveCommand> commands, string? holdCapUser) => new(
-        commands.Select(c => c.Key).ToList(), commands.SelectMany(c => c.Lines).Select(l => l.ItemId).ToList(), HoldCapUser: holdCapUser);
+        [.. commands.Select(c => c.Key)], [.. commands.SelectMany(c => c.Lines).Select(l => l.ItemId)],
+        HoldCapUser: holdCapUser);
 
-    private Task<TransitionResult> TransitionAsync(string key, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>
+    private Task<TransitionResult> TransitionAsync(
+        string key, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>
         unitOfWork.ExecuteAsync(async (LockSession session, CancellationToken ct) =>
         {
             await session.LockAsync(new LockRequest([key], [], _ => action != ReservationAction.Confirm), ct);
@@ -117,10 +126,13 @@ public sealed class ReservationService(
                 : new TransitionResult(TransitionOutcome.NotFound, null);
         }, cancellationToken);
 
-    /// <summary>A background job's part of a booking's story: its log events carry the booking's correlation id.</summary>
-    private IDisposable? BookingScope(string correlationId, string bookingId) => logger.BeginScope(new Dictionary<string, object>
-    {
-        [LogProperties.CorrelationId] = correlationId,
-        [LogProperties.BookingId] = bookingId,
-    });
+    /// <summary>
+    /// A background job's part of a booking's story: its log events carry the booking's correlation id.
+    /// </summary>
+    private IDisposable? BookingScope(string correlationId, string bookingId) =>
+        logger.BeginScope(new Dictionary<string, object>
+        {
+            [LogProperties.CorrelationId] = correlationId,
+            [LogProperties.BookingId] = bookingId,
+        });
 }

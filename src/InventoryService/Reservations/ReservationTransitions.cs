@@ -1,8 +1,13 @@
+using static BookingSystem.InventoryService.Reservations.ReservationAction;
+using static BookingSystem.InventoryService.Reservations.ReservationStatus;
+
 namespace BookingSystem.InventoryService.Reservations;
 
 public enum ReservationAction
 {
-    /// <summary>Take the stock for a new booking (a BookingCreated or an HTTP reserve); on an existing one: a repeat.</summary>
+    /// <summary>
+    /// Take the stock for a new booking (a BookingCreated or an HTTP reserve); on an existing one: a repeat.
+    /// </summary>
     Hold,
 
     /// <summary>Confirm a hold (without a payment: an operator or a test).</summary>
@@ -11,7 +16,9 @@ public enum ReservationAction
     /// <summary>The payment succeeded: confirm the hold, or take the stock again after the hold ended.</summary>
     Pay,
 
-    /// <summary>Give the stock back for the given reason (a payment failure, a cancellation, a manual release).</summary>
+    /// <summary>
+    /// Give the stock back for the given reason (a payment failure, a cancellation, a manual release).
+    /// </summary>
     Release,
 
     /// <summary>The hold ran out (the sweeper).</summary>
@@ -35,7 +42,9 @@ public enum StockMove
 {
     None,
 
-    /// <summary>The lines' quantities are taken (if they are all available; else the transition cannot happen).</summary>
+    /// <summary>
+    /// The lines' quantities are taken (if they are all available; else the transition cannot happen).
+    /// </summary>
     Take,
 
     /// <summary>The lines' quantities are given back.</summary>
@@ -47,15 +56,18 @@ public sealed record Transition(TransitionDecision Decision, ReservationStatus T
 {
     public static Transition Refused { get; } = new(TransitionDecision.Refused, default, StockMove.None);
 
-    public static Transition Done(ReservationStatus status) => new(TransitionDecision.AlreadyDone, status, StockMove.None);
+    public static Transition Done(ReservationStatus status) =>
+        new(TransitionDecision.AlreadyDone, status, StockMove.None);
 
-    public static Transition To(ReservationStatus target, StockMove stock = StockMove.None) => new(TransitionDecision.Apply, target, stock);
+    public static Transition To(ReservationStatus target, StockMove stock = StockMove.None) =>
+        new(TransitionDecision.Apply, target, stock);
 }
 
 /// <summary>
 /// The reservation state machine, the only authority on a reservation's status. No reservation yet: a hold takes the
 /// stock (Reserved); a payment failure that came first makes it Released at once, holding nothing.
-/// Reserved → Confirmed (confirm, pay) | Released (any release but Expired, gives the stock back) | Expired (gives it back).
+/// Reserved → Confirmed (confirm, pay) | Released (any release but Expired, gives the stock back) | Expired (gives it
+/// back).
 /// Confirmed → Released only when cancelled by a person (never by a payment failure or the expiry sweeper).
 /// A payment after the hold ended (Expired, or Released by a payment failure: a successful retry) takes the stock
 /// again if it is all there → Confirmed. Otherwise Released and Expired are final.
@@ -66,30 +78,29 @@ public static class ReservationTransitions
     /// <param name="releasedAs">Why a Released reservation was released.</param>
     /// <param name="reason">The release reason the action gives (<see cref="ReservationAction.Release"/>).</param>
     public static Transition Decide(
-        ReservationStatus? current, ReleaseReason? releasedAs, ReservationAction action, ReleaseReason? reason = null) =>
+        ReservationStatus? current, ReleaseReason? releasedAs, ReservationAction action,
+        ReleaseReason? reason = null) =>
         (current, action) switch
         {
-            (null, ReservationAction.Hold) => Transition.To(ReservationStatus.Reserved, StockMove.Take),
-            (null, ReservationAction.Release) when reason == ReleaseReason.PaymentFailed => Transition.To(ReservationStatus.Released),
+            (null, Hold) => Transition.To(Reserved, StockMove.Take),
+            (null, Release) when reason == ReleaseReason.PaymentFailed => Transition.To(Released),
             (null, _) => Transition.Refused,
-            (ReservationStatus.Reserved or ReservationStatus.Confirmed, ReservationAction.Hold) => Transition.Done(current.Value),
-            (ReservationStatus.Reserved, ReservationAction.Confirm or ReservationAction.Pay) => Transition.To(ReservationStatus.Confirmed),
-            (ReservationStatus.Reserved, ReservationAction.Release) when reason != ReleaseReason.Expired =>
-                Transition.To(ReservationStatus.Released, StockMove.GiveBack),
-            (ReservationStatus.Reserved, ReservationAction.Expire) => Transition.To(ReservationStatus.Expired, StockMove.GiveBack),
-            (ReservationStatus.Confirmed, ReservationAction.Confirm or ReservationAction.Pay) => Transition.Done(ReservationStatus.Confirmed),
-            (ReservationStatus.Confirmed, ReservationAction.Release) when reason is ReleaseReason.Cancelled or ReleaseReason.Manual =>
-                Transition.To(ReservationStatus.Released, StockMove.GiveBack),
-            (ReservationStatus.Expired, ReservationAction.Pay) => Transition.To(ReservationStatus.Confirmed, StockMove.Take),
-            (ReservationStatus.Released, ReservationAction.Pay) when releasedAs == ReleaseReason.PaymentFailed =>
-                Transition.To(ReservationStatus.Confirmed, StockMove.Take),
-            (ReservationStatus.Released, ReservationAction.Release) => Transition.Done(ReservationStatus.Released),
-            (ReservationStatus.Expired, ReservationAction.Expire) => Transition.Done(ReservationStatus.Expired),
+            (Reserved or Confirmed, Hold) => Transition.Done(current.Value),
+            (Reserved, Confirm or Pay) => Transition.To(Confirmed),
+            (Reserved, Release) when reason != ReleaseReason.Expired => Transition.To(Released, StockMove.GiveBack),
+            (Reserved, Expire) => Transition.To(Expired, StockMove.GiveBack),
+            (Confirmed, Confirm or Pay) => Transition.Done(Confirmed),
+            (Confirmed, Release) when reason is ReleaseReason.Cancelled or ReleaseReason.Manual =>
+                Transition.To(Released, StockMove.GiveBack),
+            (Expired, Pay) => Transition.To(Confirmed, StockMove.Take),
+            (Released, Pay) when releasedAs == ReleaseReason.PaymentFailed => Transition.To(Confirmed, StockMove.Take),
+            (Released, Release) => Transition.Done(Released),
+            (Expired, Expire) => Transition.Done(Expired),
             _ => Transition.Refused,
         };
 
     /// <summary>Whether a reservation in this status holds stock (counts in <c>inventory_items.reserved</c>).</summary>
-    public static bool HoldsStock(ReservationStatus status) => status is ReservationStatus.Reserved or ReservationStatus.Confirmed;
+    public static bool HoldsStock(ReservationStatus status) => status is Reserved or Confirmed;
 
     /// <summary>A hold is due for expiry once its deadline has passed (the deadline itself counts as passed).</summary>
     public static bool IsDue(DateTimeOffset expiresAt, DateTimeOffset now) => expiresAt <= now;
@@ -97,17 +108,17 @@ public static class ReservationTransitions
     public static string Explain(ReservationStatus current, ReservationAction action, ReleaseReason? reason) =>
         (current, action) switch
         {
-            (ReservationStatus.Reserved, ReservationAction.Release) => "Use the expiry sweeper, not a release, to expire a hold.",
-            (ReservationStatus.Confirmed, ReservationAction.Release) =>
+            (Reserved, Release) => "Use the expiry sweeper, not a release, to expire a hold.",
+            (Confirmed, Release) =>
                 $"A confirmed reservation can only be released as Cancelled or Manual, not {reason}.",
             _ => $"A reservation that is {current} cannot be {Past(action)}.",
         };
 
     private static string Past(ReservationAction action) => action switch
     {
-        ReservationAction.Hold => "held again",
-        ReservationAction.Confirm or ReservationAction.Pay => nameof(ReservationStatus.Confirmed),
-        ReservationAction.Release => nameof(ReservationStatus.Released),
-        _ => nameof(ReservationStatus.Expired),
+        Hold => "held again",
+        Confirm or Pay => nameof(Confirmed),
+        Release => nameof(Released),
+        _ => nameof(Expired),
     };
 }

@@ -4,7 +4,9 @@ using Npgsql;
 
 namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
 
-/// <summary>Instances whose consumers gather a queued backlog into one batch (up to 500, waiting 500 ms for more).</summary>
+/// <summary>
+/// Instances whose consumers gather a queued backlog into one batch (up to 500, waiting 500 ms for more).
+/// </summary>
 public sealed class LargeBatchEnvironment : MessagingEnvironment
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
@@ -81,7 +83,8 @@ public sealed class BoundedWaitTests : IAsyncLifetime
             Assert.Empty(Probe.For(waiting));
         }
 
-        // Back in the queue (not in the DLQ: its delivery limit of 3 is not used up yet), it is applied once the row is free.
+        // Back in the queue (not in the DLQ: its delivery limit of 3 is not used up yet), it is applied once the row is
+        // free.
         await Probe.WaitForAsync(RoutingKeys.InventoryReserved, waiting, TimeSpan.FromSeconds(30));
         await EventProbe.SettleAsync();
         Assert.Equal([RoutingKeys.InventoryReserved], Probe.Outcomes(waiting));

@@ -103,7 +103,9 @@ public sealed class ReservationTransitionsTests
         Assert.Throws<InvalidOperationException>(() => reservation.MoveTo(repeat, null, now));
     }
 
-    /// <summary>"Released:PaymentFailed" → (Released, PaymentFailed); "Hold" → (Hold, null); "none" → (default, null).</summary>
+    /// <summary>
+    /// "Released:PaymentFailed" → (Released, PaymentFailed); "Hold" → (Hold, null); "none" → (default, null).
+    /// </summary>
     private static (T Value, ReleaseReason? Reason) Parse<T>(string cell) where T : struct, Enum
     {
         var parts = cell.Split(':');

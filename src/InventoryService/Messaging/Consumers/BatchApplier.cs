@@ -12,7 +12,9 @@ public interface IDeliverySettlement
 
     public Task AckAsync(ulong tag, bool multiple);
 
-    /// <summary>Back to the queue; counts toward the queue's delivery limit, after which the broker dead-letters it.</summary>
+    /// <summary>
+    /// Back to the queue; counts toward the queue's delivery limit, after which the broker dead-letters it.
+    /// </summary>
     public Task RequeueAsync(ulong tag);
 
     /// <summary>To the DLQ with the reason in a header, then acked; never retried.</summary>
@@ -66,7 +68,8 @@ public sealed class BatchApplier<TCommand>(
         }
     }
 
-    private async Task ApplyAsync(IReadOnlyList<Accepted<TCommand>> batch, List<ulong> applied, CancellationToken stopping)
+    private async Task ApplyAsync(
+        IReadOnlyList<Accepted<TCommand>> batch, List<ulong> applied, CancellationToken stopping)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -81,7 +84,8 @@ public sealed class BatchApplier<TCommand>(
 
                 return;
             }
-            catch (Exception e) when (DatabaseRetry.IsUnavailable(e) && settlement.IsOpen && !stopping.IsCancellationRequested)
+            catch (Exception e) when (DatabaseRetry.IsUnavailable(e) && settlement.IsOpen
+                && !stopping.IsCancellationRequested)
             {
                 var delay = Backoff.Exponential(attempt, holdBase, HoldMax);
                 var first = batch[0].Message.Origin;

@@ -10,7 +10,9 @@ namespace BookingSystem.InventoryService.Messaging.Consumers;
 /// </summary>
 public sealed class BatchReader(ChannelReader<Delivery> buffer, int batchSize, TimeSpan linger)
 {
-    /// <summary>The next batch, after waiting for its first delivery; empty once the buffer is completed and drained.</summary>
+    /// <summary>
+    /// The next batch, after waiting for its first delivery; empty once the buffer is completed and drained.
+    /// </summary>
     public async Task<IReadOnlyList<Delivery>> NextAsync()
     {
         var batch = new List<Delivery>();
@@ -38,7 +40,9 @@ public sealed class BatchReader(ChannelReader<Delivery> buffer, int batchSize, T
         return batch;
     }
 
-    /// <summary>Whether more arrived within <paramref name="left"/> (false: the time is up or the buffer completed).</summary>
+    /// <summary>
+    /// Whether more arrived within <paramref name="left"/> (false: the time is up or the buffer completed).
+    /// </summary>
     private async Task<bool> WaitAsync(TimeSpan left)
     {
         using var wait = new CancellationTokenSource(left);

@@ -10,13 +10,16 @@ namespace BookingSystem.InventoryService.Messaging.Consumers;
 /// acked; if that publish fails, the broker dead-letters it through the queue's own DLX instead (reject without
 /// requeue): the reason is then only in our log.
 /// </summary>
-public sealed class ChannelSettlement(IChannel channel, DeadLetterPublisher deadLetters, string queue, ILogger logger) : IDeliverySettlement
+public sealed class ChannelSettlement(IChannel channel, DeadLetterPublisher deadLetters, string queue, ILogger logger)
+    : IDeliverySettlement
 {
     public bool IsOpen => channel.IsOpen;
 
-    public Task AckAsync(ulong tag, bool multiple) => channel.BasicAckAsync(tag, multiple, CancellationToken.None).AsTask();
+    public Task AckAsync(ulong tag, bool multiple) =>
+        channel.BasicAckAsync(tag, multiple, CancellationToken.None).AsTask();
 
-    public Task RequeueAsync(ulong tag) => channel.BasicRejectAsync(tag, requeue: true, CancellationToken.None).AsTask();
+    public Task RequeueAsync(ulong tag) =>
+        channel.BasicRejectAsync(tag, requeue: true, CancellationToken.None).AsTask();
 
     public async Task DeadLetterAsync(Delivery delivery, string reason)
     {

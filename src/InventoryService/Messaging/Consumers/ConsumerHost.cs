@@ -52,7 +52,8 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
 
     private int BatchSize => Math.Min(Settings.BatchSize, Settings.Prefetch);
 
-    /// <param name="cancellationToken">Fires when the host's shutdown timeout is up: the drain stops waiting then.</param>
+    /// <param name="cancellationToken">Fires when the host's shutdown timeout is up: the drain stops waiting
+    /// then.</param>
     public override Task StopAsync(CancellationToken cancellationToken)
     {
         _shutdownDeadline = cancellationToken;
@@ -60,7 +61,9 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        RestartLoop.RunAsync(ConsumeAsync, TimeSpan.FromMilliseconds(500), (e, delay) => Log.ConsumerFailed(_logger, e, Queue, delay), stoppingToken);
+        RestartLoop.RunAsync(
+            ConsumeAsync, TimeSpan.FromMilliseconds(500), (e, delay) => Log.ConsumerFailed(_logger, e, Queue, delay),
+            stoppingToken);
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
@@ -68,11 +71,15 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
         // One dispatch at a time: deliveries reach the buffer, and then the batches, in delivery-tag order, which is
         // what makes one ack with `multiple` per batch safe.
         await using var channel = await amqp.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: 1),
+            new CreateChannelOptions(
+                publisherConfirmationsEnabled: false,
+                publisherConfirmationTrackingEnabled: false,
+                consumerDispatchConcurrency: 1),
             stoppingToken);
         // Dead letters are publishes: on the publishing connection, so a broker that blocks publishers (memory or
         // disk alarm) never blocks the connection the acks of every consumer travel on.
-        await using var deadLetters = new DeadLetterPublisher(await _dependencies.Publishing.GetAsync(stoppingToken), Settings);
+        var publishing = await _dependencies.Publishing.GetAsync(stoppingToken);
+        await using var deadLetters = new DeadLetterPublisher(publishing, Settings);
         await _dependencies.Topology.DeclareConsumerQueueAsync(channel, Queue, _queue.Event.RoutingKey, stoppingToken);
         await channel.BasicQosAsync(0, Settings.Prefetch, global: false, stoppingToken);
 
@@ -86,8 +93,8 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
         };
         var channelLost = WatchForLoss(amqp, channel, consumer);
         var settlement = new ChannelSettlement(channel, deadLetters, Queue, _logger);
-        var batches = Task.Run(() => ProcessAsync(new BatchReader(buffer.Reader, BatchSize, Settings.BatchLinger), settlement, stoppingToken),
-            CancellationToken.None);
+        var reader = new BatchReader(buffer.Reader, BatchSize, Settings.BatchLinger);
+        var batches = Task.Run(() => ProcessAsync(reader, settlement, stoppingToken), CancellationToken.None);
         var consumerTag = await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, stoppingToken);
         _dependencies.Status.Report(Queue, consuming: true);
         Log.Consuming(_logger, Queue, Settings.Prefetch, BatchSize);
@@ -140,7 +147,9 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
         return lost.Task;
     }
 
-    /// <summary>Triages and applies the buffered deliveries, one batch at a time, until the buffer is completed and empty.</summary>
+    /// <summary>
+    /// Triages and applies the buffered deliveries, one batch at a time, until the buffer is completed and empty.
+    /// </summary>
     private async Task ProcessAsync(BatchReader reader, ChannelSettlement settlement, CancellationToken stopping)
     {
         var applier = new BatchApplier<TCommand>(Queue, _queue.Event.EventType, settlement, ApplyAsync,
@@ -168,10 +177,14 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
     {
         await using var scope = _dependencies.Scopes.CreateAsyncScope();
         var handler = scope.ServiceProvider.GetRequiredService<THandler>();
-        return new Triage<TEvent, TCommand>(_queue, Settings.MaxMessageBytes, handler.ToCommand, handler.BookingIdOf, _logger).Sort(batch);
+        var triage = new Triage<TEvent, TCommand>(
+            _queue, Settings.MaxMessageBytes, handler.ToCommand, handler.BookingIdOf, _logger);
+        return triage.Sort(batch);
     }
 
-    /// <summary>One attempt at a batch: a scope of its own, the feature's handler from it. Not cancelled by shutdown.</summary>
+    /// <summary>
+    /// One attempt at a batch: a scope of its own, the feature's handler from it. Not cancelled by shutdown.
+    /// </summary>
     private async Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<Consumed<TCommand>> batch)
     {
         await using var scope = _dependencies.Scopes.CreateAsyncScope();

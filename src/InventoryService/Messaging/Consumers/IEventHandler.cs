@@ -17,6 +17,8 @@ public interface IEventHandler<TEvent, TCommand> where TEvent : class
     /// <summary>The booking a command is about: a property of its log events and a tag of its span.</summary>
     public string BookingIdOf(TCommand command);
 
-    /// <summary>Applies the batch in one transaction; one short outcome per message, in order (log, span, metrics).</summary>
+    /// <summary>
+    /// Applies the batch in one transaction; one short outcome per message, in order (log, span, metrics).
+    /// </summary>
     public Task<IReadOnlyList<string>> HandleAsync(IReadOnlyList<Consumed<TCommand>> batch, CancellationToken ct);
 }

@@ -50,7 +50,10 @@ public sealed class Triage<TEvent, TCommand>(
         return new Triaged<TCommand>(accepted, rejected);
     }
 
-    /// <summary>JSON, with or without parameters (<c>application/json; charset=utf-8</c>); a missing content type is taken as JSON.</summary>
+    /// <summary>
+    /// JSON, with or without parameters (<c>application/json; charset=utf-8</c>); a missing content type is taken as
+    /// JSON.
+    /// </summary>
     private static bool IsJson(string contentType) =>
         contentType.Split(';', 2)[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
 

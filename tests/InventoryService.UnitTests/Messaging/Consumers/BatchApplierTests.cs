@@ -9,13 +9,18 @@ using Npgsql;
 
 namespace BookingSystem.InventoryService.UnitTests.Messaging.Consumers;
 
-/// <summary>The applier's settlement rules, against a recording settlement and an apply that fails on cue: no broker, no database.</summary>
+/// <summary>
+/// The applier's settlement rules, against a recording settlement and an apply that fails on cue: no broker, no
+/// database.
+/// </summary>
 public sealed class BatchApplierTests
 {
     private readonly RecordingSettlement _settlement = new();
     private readonly List<IReadOnlyList<ulong>> _applied = [];
 
-    /// <summary>What <see cref="Apply"/> throws for a batch that contains the key, the next times it is asked (a queue per key).</summary>
+    /// <summary>
+    /// What <see cref="Apply"/> throws for a batch that contains the key, the next times it is asked (a queue per key).
+    /// </summary>
     private readonly Dictionary<ulong, Queue<Exception>> _failures = [];
 
     [Fact]
