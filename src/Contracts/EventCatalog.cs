@@ -1,21 +1,13 @@
 namespace BookingSystem.Contracts;
 
-/// <summary>
-/// One kind of event on <see cref="Topology.Exchange"/>: its <c>eventType</c>, routing key and payload record.
-/// </summary>
-public abstract record EventKind(string EventType, string RoutingKey)
-{
-    public abstract Type PayloadType { get; }
-}
+/// <summary>One kind of event on <see cref="Topology.Exchange"/>: its <c>eventType</c> and routing key.</summary>
+public abstract record EventKind(string EventType, string RoutingKey);
 
 /// <summary>
 /// An <see cref="EventKind"/> whose payload is <typeparamref name="TPayload"/> (the envelope's <c>data</c>).
 /// </summary>
 public sealed record EventKind<TPayload>(string EventType, string RoutingKey) : EventKind(EventType, RoutingKey)
-    where TPayload : class
-{
-    public override Type PayloadType => typeof(TPayload);
-}
+    where TPayload : class;
 
 /// <summary>A queue of the InventoryService and the one kind of event it is bound to and accepts.</summary>
 public sealed record ConsumerQueue<TEvent>(string Queue, EventKind<TEvent> Event) where TEvent : class;
@@ -71,10 +63,11 @@ public static class EventCatalog
     /// </summary>
     public static IReadOnlyList<(string Queue, string RoutingKey)> ConsumerQueues { get; } =
     [
-        (BookingCreatedQueue.Queue, BookingCreatedQueue.Event.RoutingKey),
-        (PaymentSucceededQueue.Queue, PaymentSucceededQueue.Event.RoutingKey),
-        (PaymentFailedQueue.Queue, PaymentFailedQueue.Event.RoutingKey),
+        Entry(BookingCreatedQueue), Entry(PaymentSucceededQueue), Entry(PaymentFailedQueue),
     ];
+
+    private static (string Queue, string RoutingKey) Entry<TEvent>(ConsumerQueue<TEvent> queue) where TEvent : class =>
+        (queue.Queue, queue.Event.RoutingKey);
 
     /// <summary>The kind with this <c>eventType</c>, or null.</summary>
     public static EventKind? Find(string? eventType) =>

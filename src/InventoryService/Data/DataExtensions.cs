@@ -21,8 +21,19 @@ public static class DataExtensions
 
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         DevelopmentPasswords.EnsureNotPublic(builder.Environment, $"ConnectionStrings:{ConnectionStringName}", settings.Host, settings.Password);
-        builder.Services.AddDbContextPool<InventoryDbContext>(options => options.UseNpgsql(connectionString));
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // A statement ends by the server's statement_timeout before the client gives up on it, so a slow statement
+        // reads as a timeout of this work (retried once, then split), not as a database that is away (held).
+        var waits = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()
+            ?? new DatabaseOptions();
+        builder.Services.AddDbContextPool<InventoryDbContext>(options =>
+            options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(waits.CommandTimeoutSeconds)));
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.LockTimeout < o.StatementTimeout,
+                "Database:LockTimeout must be shorter than Database:StatementTimeout"
+                + " (a lock wait is part of a statement).")
+            .ValidateOnStart();
         builder.Services.AddSingleton<DatabaseRetry>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready]);
         return builder;

@@ -18,4 +18,10 @@ public sealed class DatabaseOptions
     /// <summary>Longest run of one statement (<c>statement_timeout</c>); handled like a lock timeout.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the client waits for one command: 10 s beyond <see cref="StatementTimeout"/>, so the server ends a
+    /// slow statement first (a timeout of that work) and the client's own timeout means the server did not answer.
+    /// </summary>
+    public int CommandTimeoutSeconds => (int)Math.Ceiling(StatementTimeout.TotalSeconds) + 10;
 }

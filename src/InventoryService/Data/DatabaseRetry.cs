@@ -38,15 +38,16 @@ public sealed class DatabaseRetry
     };
 
     /// <summary>
-    /// The database cannot be reached or is restarting (no connection, connection lost, shutting down, starting up,
-    /// no connection slot free): work that must not be lost waits for it instead of failing. Not: errors the server
-    /// answered about this work (a timeout, out of shared memory, a constraint).
+    /// The database cannot do any work now: it cannot be reached or does not answer (no connection, connection lost,
+    /// a command without an answer), is shutting down or starting up, or lacks resources (class 53: no connection
+    /// slot, disk full, out of memory; class 58: I/O errors). Work that must not be lost waits for it instead of
+    /// failing. Not: what the server answered about this work itself (a lock or statement timeout, a constraint).
     /// </summary>
     public static bool IsUnavailable(Exception exception) => Unwrap(exception) switch
     {
-        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+        PostgresException pg => pg.SqlState[..2] is "08" or "53" or "58"
             || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
-                or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+                or PostgresErrorCodes.CannotConnectNow,
         NpgsqlException npgsql => npgsql.IsTransient,
         TimeoutException => true,
         _ => false,

@@ -10,7 +10,7 @@ namespace BookingSystem.InventoryService.Data;
 /// Unlike <c>pg_advisory_xact_lock</c> per key, this holds no entry in PostgreSQL's shared lock table (about 64 ×
 /// <c>max_connections</c> slots), so a batch of 500 bookings, or many instances, cannot run it out; and the table holds
 /// no live rows. Keys are taken in hash order, so two transactions wanting the same keys queue instead of
-/// deadlocking; every transaction takes its key locks before any row lock.
+/// deadlocking; every transaction takes its key locks right after its inbox rows, before any other row lock.
 /// </summary>
 public static class KeyLocks
 {

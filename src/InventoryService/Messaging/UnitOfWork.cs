@@ -54,7 +54,7 @@ public sealed class UnitOfWork(
         Func<TSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
         where TSession : class, IUnitOfWorkSession =>
         RunAsync(
-            services.GetRequiredService<TSession>, work, consumesMessages: false, idempotent: true, cancellationToken);
+            NewSession<TSession>, work, consumesMessages: false, idempotent: true, cancellationToken);
 
     /// <summary>
     /// A batch of consumed messages as one transaction: their inbox rows in one statement, then
@@ -66,7 +66,7 @@ public sealed class UnitOfWork(
         Func<TSession, ConsumedBatch<TCommand>, CancellationToken, Task<IReadOnlyList<T>>> work,
         CancellationToken cancellationToken)
         where TSession : class, IUnitOfWorkSession =>
-        RunAsync<TSession, IReadOnlyList<T>>(services.GetRequiredService<TSession>, async (session, ct) =>
+        RunAsync<TSession, IReadOnlyList<T>>(NewSession<TSession>, async (session, ct) =>
         {
             var fresh = await Inbox.TryRecordAsync(db, messages.Select(m => m.Origin).ToList(), time.GetUtcNow(), ct);
             return await work(session, new ConsumedBatch<TCommand>(messages, fresh, outbox, logger), ct);
@@ -114,6 +114,10 @@ public sealed class UnitOfWork(
             session.Committed();
             return result;
         }, cancellationToken);
+
+    /// <summary>A session of its own for each attempt, whatever lifetime the container would give one.</summary>
+    private TSession NewSession<TSession>() where TSession : class, IUnitOfWorkSession =>
+        ActivatorUtilities.CreateInstance<TSession>(services);
 
     /// <summary>
     /// This transaction's bounds on waiting (<see cref="DatabaseOptions"/>), in milliseconds as PostgreSQL takes them.

@@ -6,23 +6,22 @@ using Microsoft.EntityFrameworkCore;
 namespace BookingSystem.InventoryService.Reservations;
 
 /// <summary>
-/// What one attempt locks: the bookings decided about (their keys), optionally a user whose active HTTP holds are
-/// counted, and the items named. The items of existing reservations' lines are added for the reservations
+/// What one attempt locks: the bookings decided about (their keys), the users whose active HTTP holds are counted,
+/// and the items named. The items of existing reservations' lines are added for the reservations
 /// <see cref="StockMayMove"/> says may give stock back or take it again.
 /// </summary>
 public sealed record LockRequest(
     IReadOnlyCollection<string> Bookings,
     IReadOnlyCollection<string> Items,
     Func<Reservation, bool>? StockMayMove = null,
-    string? HoldCapUser = null);
+    IReadOnlyCollection<string>? CappedUsers = null);
 
 /// <summary>
 /// The rows one attempt of a reservation unit of work holds locks on, made fresh by <see cref="UnitOfWork"/> for each
 /// attempt. <see cref="LockAsync"/> takes every lock once, set-wise and in the one order (booking and user keys,
-/// payment
-/// rows, reservation rows with their lines, items by id), for a batch of messages and a single HTTP request alike;
-/// the rules then read the locked rows from here and query nothing more (asking for a row that was not locked is a
-/// bug and throws). New reservations and changed item counters are written set-wise at the end
+/// payment rows, reservation rows with their lines, items by id), for a batch of messages and a single HTTP request
+/// alike; the rules then read the locked rows from here and query nothing more (asking for a row that was not locked
+/// is a bug and throws). New reservations and changed item counters are written set-wise at the end
 /// (<see cref="FlushAsync"/>); everything else through the change tracker.
 /// </summary>
 public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
@@ -39,25 +38,22 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
     private readonly Dictionary<string, InventoryItem?> _items = new(StringComparer.Ordinal);
     private readonly List<Reservation> _created = [];
     private readonly List<Action> _committed = [];
+    private readonly Dictionary<string, int> _activeHolds = new(StringComparer.Ordinal);
     private bool _locked;
 
-    /// <summary>
-    /// Active HTTP holds of the request's <see cref="LockRequest.HoldCapUser"/>, counted under that user's key lock.
-    /// </summary>
-    public int ActiveHolds { get; private set; }
 
     /// <summary>Takes every lock the attempt needs, in the one order; once per attempt.</summary>
     public async Task LockAsync(LockRequest request, CancellationToken ct)
     {
         StartLocking();
         var bookings = request.Bookings.Distinct(StringComparer.Ordinal).ToArray();
-        // A user's key (the prefix keeps it apart from every booking key) makes the count of their holds exact
-        // while several reserves of theirs run at once.
-        await KeyLocks.LockAsync(db, request.HoldCapUser is { } user ? [.. bookings, "user/" + user] : bookings, ct);
-        if (request.HoldCapUser is { } holder)
+        // A user's key lock makes the count of their holds exact while several reserves of theirs run at once.
+        var users = request.CappedUsers?.Distinct(StringComparer.Ordinal).ToArray() ?? [];
+        await KeyLocks.LockAsync(db, [.. bookings, .. users.Select(UserKey)], ct);
+        foreach (var user in users)
         {
-            ActiveHolds = await db.Reservations.CountAsync(
-                r => r.UserId == holder && r.Origin == ReservationOrigin.Http && r.Status == ReservationStatus.Reserved,
+            _activeHolds[user] = await db.Reservations.CountAsync(
+                r => r.UserId == user && r.Origin == ReservationOrigin.Http && r.Status == ReservationStatus.Reserved,
                 ct);
         }
 
@@ -133,6 +129,10 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
                 """)
             .ToListAsync(ct);
     }
+
+    /// <summary>The user's active HTTP holds, counted under the user's key lock.</summary>
+    public int ActiveHolds(string user) =>
+        _activeHolds.TryGetValue(user, out var holds) ? holds : throw NotLocked("holds of user", user);
 
     /// <summary>The booking's reservation (null: it has none).</summary>
     public Reservation? Reservation(string key) =>
@@ -257,6 +257,9 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
 
     private static InvalidOperationException NotLocked(string what, string key) =>
         new($"The {what} '{key}' was not locked by this attempt: every lock is taken at its start, in one order.");
+
+    /// <summary>A user's key (the prefix keeps it apart from every booking key).</summary>
+    private static string UserKey(string user) => "user/" + user;
 
     private void StartLocking()
     {

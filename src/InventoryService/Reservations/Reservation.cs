@@ -42,10 +42,11 @@ public sealed class Reservation
     /// </summary>
     public void MoveTo(Transition transition, ReleaseReason? reason, DateTimeOffset now)
     {
-        if (transition.Decision != TransitionDecision.Apply)
+        if (transition.Decision != TransitionDecision.Apply || (transition.From is { } from && from != Status))
         {
             throw new InvalidOperationException(
-                $"Only an applied transition moves a reservation, not {transition.Decision}.");
+                $"Only a transition decided for its status moves a reservation: {transition.Decision} from {transition.From}, " +
+                $"the reservation is {Status}.");
         }
 
         Status = transition.Target;

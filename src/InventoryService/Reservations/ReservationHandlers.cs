@@ -27,11 +27,7 @@ public sealed class BookingCreatedHandler(ReservationService reservations, IOpti
 
     public async Task<IReadOnlyList<string>> HandleAsync(
         IReadOnlyList<Consumed<ReserveCommand>> batch, CancellationToken ct) =>
-        Names(await reservations.ReserveAsync(batch, ct));
-
-    internal static IReadOnlyList<string> Names<TOutcome>(IReadOnlyList<TOutcome> outcomes)
-        where TOutcome : struct, Enum =>
-        outcomes.Select(o => o.ToString()).ToList();
+        Outcomes.Names(await reservations.ReserveAsync(batch, ct));
 }
 
 /// <summary>
@@ -44,7 +40,7 @@ public abstract class PaymentHandler<TEvent>(ReservationService reservations, Pa
 {
     public PaymentCommand ToCommand(EventEnvelope<TEvent> envelope, ValidationErrors errors)
     {
-        var bookingId = BookingIdOf(envelope.Data);
+        var bookingId = BookingIdIn(envelope.Data);
         errors.RequireIdentifier("bookingId", bookingId);
         return new PaymentCommand(bookingId, result, envelope.EventId, envelope.CorrelationId);
     }
@@ -53,21 +49,30 @@ public abstract class PaymentHandler<TEvent>(ReservationService reservations, Pa
 
     public async Task<IReadOnlyList<string>> HandleAsync(
         IReadOnlyList<Consumed<PaymentCommand>> batch, CancellationToken ct) =>
-        BookingCreatedHandler.Names(await reservations.ApplyPaymentsAsync(batch, ct));
+        Outcomes.Names(await reservations.ApplyPaymentsAsync(batch, ct));
 
-    protected abstract string BookingIdOf(TEvent data);
+    /// <summary>Where the event names its booking.</summary>
+    protected abstract string BookingIdIn(TEvent data);
 }
 
 public sealed class PaymentSucceededHandler(ReservationService reservations)
     : PaymentHandler<PaymentSucceeded>(reservations, PaymentResult.Succeeded)
 {
-    protected override string BookingIdOf(PaymentSucceeded data) => data.BookingId;
+    protected override string BookingIdIn(PaymentSucceeded data) => data.BookingId;
 }
 
 public sealed class PaymentFailedHandler(ReservationService reservations)
     : PaymentHandler<PaymentFailed>(reservations, PaymentResult.Failed)
 {
-    protected override string BookingIdOf(PaymentFailed data) => data.BookingId;
+    protected override string BookingIdIn(PaymentFailed data) => data.BookingId;
+}
+
+/// <summary>A batch's outcomes as the consumer logs and counts them.</summary>
+internal static class Outcomes
+{
+    public static IReadOnlyList<string> Names<TOutcome>(IReadOnlyList<TOutcome> outcomes)
+        where TOutcome : struct, Enum =>
+        [.. outcomes.Select(o => o.ToString())];
 }
 
 public static class ReservationConsumers

@@ -12,8 +12,15 @@ public sealed record ReserveCommand(
     /// <summary>A booking of the booking service (a <c>BookingCreated</c>): payments apply to it.</summary>
     public bool ByMessage => Origin == ReservationOrigin.Message;
 
-    /// <summary>Active HTTP holds the user may have, this one included; null: no cap (bookings by message, admins).</summary>
+    /// <summary>
+    /// Active HTTP holds the user may have, this one included; null: no cap (bookings by message, admins).
+    /// </summary>
     public int? HoldCap { get; init; }
+
+    /// <summary>
+    /// The user whose active holds this reserve must count (<see cref="HoldCap"/>); null: not capped.
+    /// </summary>
+    public string? CappedUser => HoldCap is null ? null : UserId;
 
     /// <summary>
     /// Validates a reservation request, from HTTP or a BookingCreated event, into the command: the one place both
@@ -56,7 +63,10 @@ public enum ReserveOutcome
     /// <summary>The consumed event was already processed (inbox); nothing happened.</summary>
     Duplicate,
 
-    /// <summary>Nothing was reserved: the user already holds <see cref="ReservationOptions.MaxActiveHoldsPerUser"/> reservations.</summary>
+    /// <summary>
+    /// Nothing was reserved: the user already holds <see cref="ReservationOptions.MaxActiveHoldsPerUser"/>
+    /// reservations.
+    /// </summary>
     TooManyHolds,
 }
 
@@ -80,14 +90,19 @@ public enum TransitionOutcome
     Refused,
     NotFound,
 
-    /// <summary>The transition would take the stock again (a payment after the hold ended), and it is not all there.</summary>
+    /// <summary>
+    /// The transition would take the stock again (a payment after the hold ended), and it is not all there.
+    /// </summary>
     Unavailable,
 }
 
 /// <param name="Error">Why a transition was refused.</param>
 /// <param name="Shortfall">The lines against the stock when it was <see cref="TransitionOutcome.Unavailable"/>.</param>
 public sealed record TransitionResult(
-    TransitionOutcome Outcome, Reservation? Reservation, string? Error = null, IReadOnlyList<LineAvailability>? Shortfall = null);
+    TransitionOutcome Outcome,
+    Reservation? Reservation,
+    string? Error = null,
+    IReadOnlyList<LineAvailability>? Shortfall = null);
 
 public enum PaymentHandling
 {

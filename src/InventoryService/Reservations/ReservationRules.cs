@@ -87,7 +87,7 @@ public sealed class ReservationRules(
     private ReserveResult ReserveNew(LockSession session, ReserveCommand command, DateTimeOffset now)
     {
         var key = command.Key;
-        if (command is { HoldCap: { } cap, UserId: { } userId } && session.ActiveHolds >= cap)
+        if (command is { HoldCap: { } cap, CappedUser: { } userId } && session.ActiveHolds(userId) >= cap)
         {
             outbox.ReservationFailed(key, ReservationFailureReasons.TooManyHolds,
                 Unchecked(command.Lines), command.CorrelationId);

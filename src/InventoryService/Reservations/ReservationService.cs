@@ -30,7 +30,7 @@ public sealed class ReservationService(
     public Task<ReserveResult> ReserveAsync(ReserveCommand command, CancellationToken cancellationToken) =>
         unitOfWork.ExecuteAsync(async (LockSession session, CancellationToken ct) =>
         {
-            await session.LockAsync(ToReserve([command], command.HoldCap is null ? null : command.UserId), ct);
+            await session.LockAsync(ToReserve([command]), ct);
             return rules.Reserve(session, command, time.GetUtcNow());
         }, cancellationToken);
 
@@ -45,7 +45,7 @@ public sealed class ReservationService(
         unitOfWork.ExecuteAsync(messages,
             async (LockSession session, ConsumedBatch<ReserveCommand> batch, CancellationToken ct) =>
         {
-            await session.LockAsync(ToReserve(batch.Commands, holdCapUser: null), ct);
+            await session.LockAsync(ToReserve(batch.Commands), ct);
             var now = time.GetUtcNow();
             return batch.Decide(command => rules.Reserve(session, command, now).Outcome, ReserveOutcome.Duplicate);
         }, cancellationToken);
@@ -112,9 +112,9 @@ public sealed class ReservationService(
             return stale.Count;
         }, cancellationToken);
 
-    private static LockRequest ToReserve(IReadOnlyList<ReserveCommand> commands, string? holdCapUser) => new(
+    private static LockRequest ToReserve(IReadOnlyList<ReserveCommand> commands) => new(
         [.. commands.Select(c => c.Key)], [.. commands.SelectMany(c => c.Lines).Select(l => l.ItemId)],
-        HoldCapUser: holdCapUser);
+        CappedUsers: [.. commands.Select(c => c.CappedUser).OfType<string>()]);
 
     private Task<TransitionResult> TransitionAsync(
         string key, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>

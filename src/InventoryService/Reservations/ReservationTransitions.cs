@@ -51,9 +51,14 @@ public enum StockMove
     GiveBack,
 }
 
-/// <summary>One decision of the state machine: whether, to which status, and what it does to the stock.</summary>
+/// <summary>
+/// One decision of the state machine: whether, to which status, and what it does to the stock; <see cref="From"/> is
+/// the status it was decided for (null: no reservation yet).
+/// </summary>
 public sealed record Transition(TransitionDecision Decision, ReservationStatus Target, StockMove Stock)
 {
+    public ReservationStatus? From { get; init; }
+
     public static Transition Refused { get; } = new(TransitionDecision.Refused, default, StockMove.None);
 
     public static Transition Done(ReservationStatus status) =>
@@ -80,6 +85,19 @@ public static class ReservationTransitions
     public static Transition Decide(
         ReservationStatus? current, ReleaseReason? releasedAs, ReservationAction action,
         ReleaseReason? reason = null) =>
+        Choose(current, releasedAs, action, reason) with { From = current };
+
+    public static string Explain(ReservationStatus current, ReservationAction action, ReleaseReason? reason) =>
+        (current, action) switch
+        {
+            (Reserved, Release) => "Use the expiry sweeper, not a release, to expire a hold.",
+            (Confirmed, Release) =>
+                $"A confirmed reservation can only be released as Cancelled or Manual, not {reason}.",
+            _ => $"A reservation that is {current} cannot be {Past(action)}.",
+        };
+
+    private static Transition Choose(
+        ReservationStatus? current, ReleaseReason? releasedAs, ReservationAction action, ReleaseReason? reason) =>
         (current, action) switch
         {
             (null, Hold) => Transition.To(Reserved, StockMove.Take),
@@ -97,21 +115,6 @@ public static class ReservationTransitions
             (Released, Release) => Transition.Done(Released),
             (Expired, Expire) => Transition.Done(Expired),
             _ => Transition.Refused,
-        };
-
-    /// <summary>Whether a reservation in this status holds stock (counts in <c>inventory_items.reserved</c>).</summary>
-    public static bool HoldsStock(ReservationStatus status) => status is Reserved or Confirmed;
-
-    /// <summary>A hold is due for expiry once its deadline has passed (the deadline itself counts as passed).</summary>
-    public static bool IsDue(DateTimeOffset expiresAt, DateTimeOffset now) => expiresAt <= now;
-
-    public static string Explain(ReservationStatus current, ReservationAction action, ReleaseReason? reason) =>
-        (current, action) switch
-        {
-            (Reserved, Release) => "Use the expiry sweeper, not a release, to expire a hold.",
-            (Confirmed, Release) =>
-                $"A confirmed reservation can only be released as Cancelled or Manual, not {reason}.",
-            _ => $"A reservation that is {current} cannot be {Past(action)}.",
         };
 
     private static string Past(ReservationAction action) => action switch

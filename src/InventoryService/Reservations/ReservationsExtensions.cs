@@ -8,8 +8,6 @@ public static class ReservationsExtensions
         builder.Services.AddScoped<ReservationService>();
         builder.Services.AddScoped<ReservationRules>();
         builder.Services.AddScoped<PaymentRules>();
-        // Made fresh for each attempt of a unit of work (UnitOfWork resolves one per attempt).
-        builder.Services.AddTransient<LockSession>();
         builder.Services.AddHostedService<ExpirySweeper>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using BookingSystem.Contracts;
+using System.Net.Http.Json;
 using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 
 namespace BookingSystem.InventoryService.IntegrationTests.Messaging;
@@ -123,5 +124,40 @@ public sealed class BatchTests : IAsyncLifetime
         }
 
         Assert.Equal((5, 5, 5), await instance.CountersAsync(item.ItemId));
+    }
+
+    [Fact]
+    public async Task Each_message_of_a_batch_is_the_causation_of_its_own_events_and_an_HTTP_reserve_of_none()
+    {
+        var item = await _env.Service.CreateItemAsync(total: 6, lowStockThreshold: 1);
+        await _env.StopInstanceAsync(_env.Service);
+        var bookings = Enumerable.Range(0, 5).Select(i => $"bk-cause-{i}-{EventProbe.NewId()}").ToList();
+        var eventIds = new List<string>();
+        foreach (var bookingId in bookings)
+        {
+            eventIds.Add(await Probe.BookingCreatedAsync(bookingId, item.ItemId));
+        }
+
+        var instance = await _env.StartInstanceAsync();
+        var reserved = new List<ReceivedEvent>();
+        foreach (var bookingId in bookings)
+        {
+            reserved.Add(await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId));
+        }
+
+        // The fifth unit left 1 available: the low-stock alert it raised is caused by the fifth booking's event.
+        ReceivedEvent? alert = null;
+        await Eventually.HoldsAsync(() => Task.FromResult((alert = Probe.Received.FirstOrDefault(e => e.RoutingKey == RoutingKeys.LowStockAlert
+                && e.Data.GetProperty("itemId").GetString() == item.ItemId)) is not null),
+            TimeSpan.FromSeconds(15), () => "no LowStockAlert");
+        using var http = await instance.CreateClient().PostJsonAsync("/api/inventory/reserve",
+            new { bookingId = "bk-http-" + EventProbe.NewId(), itemId = item.ItemId });
+        http.EnsureSuccessStatusCode();
+        var byHttp = await Probe.WaitForAsync(RoutingKeys.InventoryReserved, TestTokens.AdminKey(
+            (await http.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("bookingId").GetString()!));
+
+        Assert.Equal(eventIds, reserved.Select(e => e.CausationId));
+        Assert.Equal(eventIds[^1], alert!.CausationId);
+        Assert.Null(byHttp.CausationId);
     }
 }

@@ -106,7 +106,8 @@ public sealed class BoundedWaitTests : IAsyncLifetime
             await Probe.BookingCreatedAsync(bookingId, item.ItemId);
         }
 
-        var instance = await _env.StartInstanceAsync(("Database:StatementTimeout", "00:00:01"));
+        var instance = await _env.StartInstanceAsync(
+            ("Database:StatementTimeout", "00:00:01"), ("Database:LockTimeout", "00:00:00.500"));
         foreach (var bookingId in others)
         {
             await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId, TimeSpan.FromSeconds(20));

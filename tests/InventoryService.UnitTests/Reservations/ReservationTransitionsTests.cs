@@ -57,24 +57,6 @@ public sealed class ReservationTransitionsTests
         Assert.Equal(expected, Describe(transition, status));
     }
 
-    [Theory]
-    [InlineData(ReservationStatus.Reserved, true)]
-    [InlineData(ReservationStatus.Confirmed, true)]
-    [InlineData(ReservationStatus.Released, false)]
-    [InlineData(ReservationStatus.Expired, false)]
-    public void Only_reserved_and_confirmed_hold_stock(ReservationStatus status, bool holds) =>
-        Assert.Equal(holds, ReservationTransitions.HoldsStock(status));
-
-    [Fact]
-    public void A_hold_is_due_at_its_deadline_and_not_a_tick_before()
-    {
-        var deadline = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
-        Assert.False(ReservationTransitions.IsDue(deadline, deadline.AddTicks(-1)));
-        Assert.True(ReservationTransitions.IsDue(deadline, deadline));
-        Assert.True(ReservationTransitions.IsDue(deadline, deadline.AddMinutes(1)));
-    }
-
     [Fact]
     public void Refusals_explain_themselves()
     {
@@ -101,6 +83,9 @@ public sealed class ReservationTransitionsTests
 
         var repeat = ReservationTransitions.Decide(reservation.Status, null, ReservationAction.Confirm);
         Assert.Throws<InvalidOperationException>(() => reservation.MoveTo(repeat, null, now));
+        var decidedForAHold = ReservationTransitions.Decide(ReservationStatus.Reserved, null, ReservationAction.Release,
+            ReleaseReason.Cancelled);
+        Assert.Throws<InvalidOperationException>(() => reservation.MoveTo(decidedForAHold, ReleaseReason.Cancelled, now));
     }
 
     /// <summary>

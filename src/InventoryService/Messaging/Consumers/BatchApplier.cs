@@ -92,6 +92,18 @@ public sealed class BatchApplier<TCommand>(
                 Log.HeldForDatabase(logger, e, eventType, first.EventId, queue, batch.Count, attempt, delay);
                 await Task.Delay(delay, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
             }
+            catch (Exception e) when (DatabaseRetry.IsUnavailable(e))
+            {
+                // Stopping (or the channel is gone) while the database is away: trying each message alone would only
+                // wait out the retries of each against it. Back to the queue, all of them.
+                Log.BatchFailed(logger, e, queue, batch.Count);
+                foreach (var (delivery, _) in batch)
+                {
+                    await settlement.RequeueAsync(delivery.Tag);
+                }
+
+                return;
+            }
             catch (Exception e) when (batch.Count > 1)
             {
                 // Not the database being away: find the message it was about by applying each on its own.
@@ -105,8 +117,7 @@ public sealed class BatchApplier<TCommand>(
             }
             catch (Exception e)
             {
-                // Fails on its own (or the database is away while we stop, or the channel it came on is gone, so the
-                // broker has it again): back to the queue.
+                // Fails on its own: back to the queue (the broker dead-letters it at the queue's delivery limit).
                 var (delivery, message) = batch[0];
                 using (message.Enter())
                 {

@@ -21,6 +21,15 @@ public sealed class ChannelSettlement(IChannel channel, DeadLetterPublisher dead
     public Task RequeueAsync(ulong tag) =>
         channel.BasicRejectAsync(tag, requeue: true, CancellationToken.None).AsTask();
 
+    /// <summary>Closes the channel: every delivery not settled yet goes back to the queue.</summary>
+    public async Task AbandonAsync()
+    {
+        if (channel.IsOpen)
+        {
+            await channel.CloseAsync(CancellationToken.None);
+        }
+    }
+
     public async Task DeadLetterAsync(Delivery delivery, string reason)
     {
         try

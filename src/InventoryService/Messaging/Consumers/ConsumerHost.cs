@@ -167,8 +167,11 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
             }
             catch (Exception e)
             {
-                // An ack/nack that cannot be sent (channel gone): the broker redelivers, the inbox absorbs the repeats.
+                // Settling failed (the channel is gone: the broker redelivers, the inbox absorbs the repeats), or
+                // something failed while deliveries of this batch are unsettled: close the channel, so that no later
+                // ack with `multiple` covers them; the broker redelivers them and this consumer starts over.
                 Log.DeliveryFailed(_logger, e, LogText.Clean(batch[0].Properties.MessageId), Queue);
+                await settlement.AbandonAsync();
             }
         }
     }

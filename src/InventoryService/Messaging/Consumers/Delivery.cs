@@ -7,7 +7,8 @@ namespace BookingSystem.InventoryService.Messaging.Consumers;
 
 /// <summary>
 /// A delivery kept past its event handler, waiting in a consumer's batch buffer: RabbitMQ.Client lends the body only
-/// for the handler's duration, so it is copied (bounded by the prefetch and <see cref="RabbitMqOptions.MaxMessageBytes"/>
+/// for the handler's duration, so it is copied (bounded by the prefetch and <see
+/// cref="RabbitMqOptions.MaxMessageBytes"/>
 /// is checked before anything else reads it).
 /// </summary>
 public sealed record Delivery(ulong Tag, string RoutingKey, IReadOnlyBasicProperties Properties, ReadOnlyMemory<byte> Body, long ReceivedAt)

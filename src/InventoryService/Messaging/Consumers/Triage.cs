@@ -80,7 +80,16 @@ public sealed class Triage<TEvent, TCommand>(
         }
 
         var errors = new ValidationErrors();
-        command = toCommand(envelope!, errors);
+        try
+        {
+            command = toCommand(envelope!, errors);
+        }
+        catch (Exception e)
+        {
+            // The same message would fail the same way every time: a dead letter to replay once the bug is fixed.
+            return $"The message could not be read into a command: {e.GetType().Name}: {LogText.Clean(e.Message)}";
+        }
+
         return errors.IsEmpty ? null : "Invalid data: " + errors.Summarize();
     }
 

@@ -92,6 +92,19 @@ public sealed class BatchApplierTests
     }
 
     [Fact]
+    public async Task At_shutdown_a_held_batch_goes_back_whole_without_trying_each_message_against_the_absent_database()
+    {
+        FailTimes(1, 100, Unavailable);
+        using var stopping = new CancellationTokenSource();
+        await stopping.CancelAsync();
+
+        await Applier().SettleAsync(Batch(1, 2, 3), stopping.Token);
+
+        Assert.Equal([[1UL, 2UL, 3UL]], _applied);
+        Assert.Equal(["requeue 1", "requeue 2", "requeue 3"], _settlement.Calls);
+    }
+
+    [Fact]
     public async Task Nothing_is_acked_when_every_message_failed()
     {
         FailTimes(1, 2, () => new InvalidOperationException("refused"));

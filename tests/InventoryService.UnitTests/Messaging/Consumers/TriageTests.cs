@@ -11,6 +11,11 @@ public sealed class TriageTests
         EventCatalog.BookingCreatedQueue, maxMessageBytes: 1_024,
         (envelope, errors) =>
         {
+            if (envelope.Data.BookingId.StartsWith("bug", StringComparison.Ordinal))
+            {
+                throw new FormatException("a bug in the feature");
+            }
+
             if (envelope.Data.BookingId.StartsWith("bad", StringComparison.Ordinal))
             {
                 errors.Add("bookingId", "bookingId must not start with bad.");
@@ -55,6 +60,16 @@ public sealed class TriageTests
         Assert.StartsWith("Malformed JSON", reasons[4], StringComparison.Ordinal);
         Assert.Equal("Invalid data: bookingId: bookingId must not start with bad.", reasons[5]);
         Assert.Equal("eventType is 'PaymentFailed' but this queue takes 'BookingCreated'.", reasons[6]);
+    }
+
+    [Fact]
+    public void A_message_the_feature_throws_on_is_rejected_with_the_error_and_does_not_fail_the_batch()
+    {
+        var triaged = Triage.Sort([Deliveries.BookingCreated(1, "bug-1"), Deliveries.BookingCreated(2, "b-2")]);
+
+        Assert.Equal([2UL], triaged.Accepted.Select(a => a.Delivery.Tag));
+        var rejected = Assert.Single(triaged.Rejected);
+        Assert.Equal("The message could not be read into a command: FormatException: a bug in the feature", rejected.Reason);
     }
 
     [Theory]
