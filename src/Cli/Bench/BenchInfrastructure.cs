@@ -28,6 +28,9 @@ public sealed class BenchInfrastructure : IDisposable
             new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Broker.UserName}:{Broker.Password}")));
     }
 
+    /// <summary>RabbitMQ's management API (<c>http://host:port/api/</c>), for the tap's count of what the broker routed.</summary>
+    public Uri ManagementApi => _management.BaseAddress!;
+
     /// <summary>The broker of <c>.env</c>; a scenario uses it with its own virtual host.</summary>
     public BrokerSettings Broker { get; }
 

@@ -43,6 +43,7 @@ public sealed class BenchLedger
     private readonly TimeSpan[] _outcomeAt;
     private int _sent;
     private int _withOutcome;
+    private TimeSpan? _firstOutcomeAt;
     private TimeSpan? _lastOutcomeAt;
 
     public BenchLedger(IReadOnlyList<PlannedBooking> bookings, IEnumerable<string> itemIds)
@@ -82,6 +83,18 @@ public sealed class BenchLedger
             lock (_gate)
             {
                 return _withOutcome;
+            }
+        }
+    }
+
+    /// <summary>When the first booking got its first reservation outcome (a drain's rate once the service answers).</summary>
+    public TimeSpan? FirstOutcomeAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _firstOutcomeAt;
             }
         }
     }
@@ -149,6 +162,11 @@ public sealed class BenchLedger
                 if (_lastOutcomeAt is not { } last || at > last)
                 {
                     _lastOutcomeAt = at;
+                }
+
+                if (_firstOutcomeAt is not { } earliest || at < earliest)
+                {
+                    _firstOutcomeAt = at;
                 }
 
                 first = true;

@@ -15,7 +15,14 @@ public sealed record ScenarioResult(
 
     public double? VsDatabase => Ratio(DbCeiling);
 
-    public bool Passed => Error is null && Service is { Complete: true } && Checks.Count > 0 && Checks.All(c => c.Passed);
+    /// <summary>
+    /// The run's checks passed and no phase's figures were contradicted by the tap (a cross-check that was not run or
+    /// not judged is shown as such but fails nothing).
+    /// </summary>
+    public bool Passed => Error is null && Service is { Complete: true } && Checks.Count > 0 && Checks.All(c => c.Passed)
+        && !Phases.Any(p => p.CrossCheck is { Failed: true });
+
+    public IEnumerable<PhaseResult> Phases => new[] { Service, BrokerCeiling, DbCeiling }.OfType<PhaseResult>();
 
     private double? Ratio(PhaseResult? ceiling) =>
         Service is { BookingsPerSecond: > 0 } service && ceiling is { BookingsPerSecond: > 0 } ? service.BookingsPerSecond / ceiling.BookingsPerSecond : null;
@@ -34,8 +41,8 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
 {
     public static readonly IReadOnlyList<string> Columns =
     [
-        "scenario", "phase", "bookings", "done", "bookings/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "peak WS MB", "CPU ms/booking", "vs broker", "vs DB",
-        "checks",
+        "scenario", "phase", "bookings", "done", "bookings/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "peak WS MB", "CPU ms/booking", "bench CPU %",
+        "vs broker", "vs DB", "tap", "checks",
     ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -128,8 +135,25 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
                 yield return $"{name}: ERROR {scenario.Error}";
             }
 
-            foreach (var phase in new[] { scenario.Service, scenario.BrokerCeiling, scenario.DbCeiling }.OfType<PhaseResult>())
+            foreach (var phase in scenario.Phases)
             {
+                if (phase.CrossCheck is { } crossCheck)
+                {
+                    yield return $"{name} {phase.Phase} cross-check: {crossCheck.Describe()}";
+                }
+
+                if (phase.Cpu is { } cpu)
+                {
+                    yield return $"{name} {phase.Phase} CPU: {cpu.Describe()}";
+                }
+
+                if (phase.Publisher is { } publisher && phase.Phase != "DB ceiling")
+                {
+                    yield return string.Create(CultureInfo.InvariantCulture,
+                        $"{name} {phase.Phase} publisher: sent after due p50 {publisher.LateMs.P50:0.0} ms, p99 {publisher.LateMs.P99:0.0} ms, " +
+                        $"max {publisher.LateMs.Max:0.0} ms; confirm p50 {publisher.ConfirmMs.P50:0.0} ms, p99 {publisher.ConfirmMs.P99:0.0} ms");
+                }
+
                 var outcomes = string.Join(", ", phase.Outcomes.ByOutcome.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}")));
                 var trouble = phase.TimedOut ? " — stopped by the time limit" : phase.Failure is { } failure ? $" — {failure}" : "";
                 if (phase == scenario.Service || !phase.Complete)
@@ -156,7 +180,7 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
         var name = first ? scenario.Scenario.Name : "";
         if (phase is null)
         {
-            return [name, "service", "", "", "", "", "", "", "", "", "", "", "", "ERROR"];
+            return [name, "service", "", "", "", "", "", "", "", "", "", "", "", "", "", "ERROR"];
         }
 
         var latency = phase.Latency;
@@ -173,8 +197,10 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
             Fixed(latency.Max, "0.0"),
             phase.PeakWorkingSetMb is { } mb ? Fixed(mb, "0") : "",
             phase.CpuMsPerBooking is { } cpu ? Fixed(cpu, "0.00") : "",
+            phase.Cpu?.CoreShare(CpuMeter.Bench) is { } bench ? Fixed(100 * bench, "0") : "",
             first && scenario.VsBroker is { } broker ? Fixed(broker, "0.00") : "",
             first && scenario.VsDatabase is { } database ? Fixed(database, "0.00") : "",
+            phase.CrossCheck?.Verdict ?? "",
             first ? (scenario.Passed ? "PASS" : "FAIL") : phase.Complete ? "" : "incomplete",
         ];
     }

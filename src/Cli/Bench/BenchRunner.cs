@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using BookingSystem.Cli.Messaging;
 using BookingSystem.Cli.Messaging.Simulation;
+using BookingSystem.Contracts;
 
 namespace BookingSystem.Cli.Bench;
 
@@ -48,6 +49,12 @@ public sealed record BenchOptions
 
     /// <summary>Keep each scenario's database and virtual host (to look at them afterwards).</summary>
     public bool Keep { get; init; }
+
+    /// <summary>The tap (<c>booking-tap.dll</c>) that cross-checks each phase behind the broker; null: none (said in the report).</summary>
+    public string? TapDll { get; init; }
+
+    /// <summary>Why there is no tap, when <see cref="TapDll"/> is null.</summary>
+    public string? NoTapReason { get; init; }
 }
 
 /// <summary>
@@ -72,11 +79,13 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     public static readonly TimeSpan OutboxDrainTimeout = TimeSpan.FromSeconds(30);
 
     private readonly PhaseRunner _phases = new(output, time);
+    private Uri? _managementApi;
 
     public async Task<BenchReport> RunAsync(CancellationToken ct)
     {
         var runId = SimulationPlan.NewRunId();
         using var infrastructure = new BenchInfrastructure(settings);
+        _managementApi = infrastructure.ManagementApi;
         Directory.CreateDirectory(options.OutputDirectory);
         var rabbitMq = await infrastructure.RabbitMqVersionAsync(ct);
         await output.WriteLineAsync($"bench run {runId}: {options.Scenarios.Count} scenario(s); service {options.ServiceDll}; logs in {options.OutputDirectory}");
@@ -152,13 +161,14 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 await output.WriteLineAsync($"  broker ceiling: the same round trip through an echo consumer, no database (vhost {vhost})");
                 brokerCeiling = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher,
                         new BrokerEcho(broker, options.EchoPrefetch, options.EchoConcurrency, time), time),
-                    "broker ceiling", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), Prefix("brk"), forCeiling: true, ct);
+                    "broker ceiling", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), Prefix("brk"), forCeiling: true,
+                    new TapPlan(broker, BrokerEcho.Prefix + RoutingKeys.BookingCreated, "brk"), ct);
 
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"  DB ceiling: the service's SQL per booking, {options.DbConnections} connections, {options.DbBatch} booking(s) per transaction, no broker"));
                 await database.SeedItemsAsync(CeilingItemPrefix, scenario.Items, Stock(scenario), ct);
                 dbCeiling = await WarmThenMeasureAsync(phase => new DbCeiling(phase, database.DataSource, options.DbConnections, options.DbBatch, time),
-                    "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"), forCeiling: true, ct);
+                    "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"), forCeiling: true, tap: null, ct);
                 dbCeiling = await CheckCeilingAsync(database, dbCeiling, Prefix("dbc"), ct);
             }
 
@@ -209,7 +219,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 $"fsync={databaseSettings.Fsync}, synchronous_commit={databaseSettings.SynchronousCommit}, full_page_writes={databaseSettings.FullPageWrites}");
             await database.SeedItemsAsync(ServiceItemPrefix, scenario.Items, Stock(scenario), ct);
             var result = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher, handler, time),
-                "service", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), bookingPrefix, forCeiling: false, ct);
+                "service", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), bookingPrefix, forCeiling: false,
+                new TapPlan(broker, RoutingKeys.BookingCreated, "svc"), ct);
             var checks = result.Complete
                 ? await CheckAsync(database, result, bookingPrefix, ct)
                 : Invariants.NotQuiescent(result.Failure ?? $"only {result.Completed} of {result.Bookings} bookings had an outcome");
@@ -224,29 +235,80 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     /// <summary>
     /// A short phase first, not measured (the JIT, connection pools and caches of a fresh process would otherwise
     /// land in the first second of the measurement and in its p99), then the measured phase on a fresh target.
-    /// A drain measures the cold start on purpose: no warm-up.
+    /// A drain measures the cold start on purpose: no warm-up. The tap is started before the warm-up, so that its own
+    /// JIT is done by the measured phase (it counts only the measured phase's bookings, by their id prefix).
     /// </summary>
+    /// <param name="tap">Where the phase's bookings go on the broker, for the tap; null for the DB ceiling, which uses no broker.</param>
     private async Task<PhaseResult> WarmThenMeasureAsync(
         Func<string, IBenchTarget> newTarget, string phase, Scenario scenario, IReadOnlyList<string> itemIds, string bookingPrefix, bool forCeiling,
-        CancellationToken ct)
+        TapPlan? tap, CancellationToken ct)
     {
-        if (options.Warmup > 0 && scenario.Mode != LoadMode.Drain)
+        var (witness, missing) = tap is null ? (null, null) : await StartTapAsync(tap, scenario, bookingPrefix, ct);
+        try
         {
-            // As fast as the window allows, and nothing left to expire: the warm-up must be over quickly.
-            var warm = scenario with { Bookings = options.Warmup, Rate = null };
-            await using var warming = newTarget(phase + " warm-up");
-            var warmed = await _phases.RunAsync(warming, warm, Plan(warm, itemIds, bookingPrefix.TrimEnd('-') + "w-", options.Seed + 1, forCeiling: true),
-                itemIds, options.TimeLimit, ct);
-            if (!warmed.Complete)
+            if (options.Warmup > 0 && scenario.Mode != LoadMode.Drain)
             {
-                throw new BenchException($"{phase}: the warm-up did not complete ({warmed.Completed} of {warmed.Bookings} outcomes" +
-                    $"{(warmed.Failure is null ? "" : "; " + warmed.Failure)}).");
+                // As fast as the window allows, and nothing left to expire: the warm-up must be over quickly.
+                var warm = scenario with { Bookings = options.Warmup, Rate = null };
+                await using var warming = newTarget(phase + " warm-up");
+                var warmPlan = Plan(warm, itemIds, bookingPrefix.TrimEnd('-') + "w-", options.Seed + 1, forCeiling: true);
+                var warmed = await _phases.RunAsync(warming, warm, warmPlan, itemIds, options.TimeLimit,
+                    new CpuMeter(() => warming.ProcessId, () => witness?.Id), ct);
+                if (!warmed.Complete)
+                {
+                    throw new BenchException($"{phase}: the warm-up did not complete ({warmed.Completed} of {warmed.Bookings} outcomes" +
+                        $"{(warmed.Failure is null ? "" : "; " + warmed.Failure)}).");
+                }
+            }
+
+            await using var target = newTarget(phase);
+            var result = await _phases.RunAsync(target, scenario, Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling), itemIds,
+                options.TimeLimit, new CpuMeter(() => target.ProcessId, () => witness?.Id), ct);
+            if (witness is not null)
+            {
+                try
+                {
+                    var seen = await witness.StopAsync();
+                    return result with { CrossCheck = CrossCheck.Evaluate(result, seen, fromFirstOutcome: scenario.Mode == LoadMode.Drain) };
+                }
+                catch (BenchException e)
+                {
+                    missing = e.Message;
+                }
+            }
+
+            return missing is null ? result : result with { CrossCheck = CrossCheck.Missing(result, missing) };
+        }
+        finally
+        {
+            if (witness is not null)
+            {
+                await witness.DisposeAsync();
             }
         }
-
-        await using var target = newTarget(phase);
-        return await _phases.RunAsync(target, scenario, Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling), itemIds, options.TimeLimit, ct);
     }
+
+    /// <summary>The tap for one measured phase, listening before the first booking is sent; or why there is none.</summary>
+    private async Task<(TapProcess? Tap, string? Missing)> StartTapAsync(TapPlan plan, Scenario scenario, string bookingPrefix, CancellationToken ct)
+    {
+        if (options.TapDll is not { } dll)
+        {
+            return (null, options.NoTapReason ?? "no tap");
+        }
+
+        try
+        {
+            var file = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.{plan.Tag}.tap.json");
+            return (await TapProcess.StartAsync(dll, plan.Broker, _managementApi, plan.BookingKey, bookingPrefix, file, ct), null);
+        }
+        catch (Exception e) when (e is BenchException or System.ComponentModel.Win32Exception)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>What the tap of a phase listens to: the scenario's vhost, and the routing key its bookings are published with.</summary>
+    private sealed record TapPlan(BrokerSettings Broker, string BookingKey, string Tag);
 
     /// <summary>Enough for every booking, warm-up included, to take all its units from one item.</summary>
     private int Stock(Scenario scenario) => (scenario.Bookings + options.Warmup) * scenario.QuantityMax;

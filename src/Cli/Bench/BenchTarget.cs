@@ -20,6 +20,9 @@ public interface IBenchTarget : IAsyncDisposable
     /// <summary>Why the target cannot go on (the service process exited), or null.</summary>
     public string? Failure { get; }
 
+    /// <summary>The process that does the work, when it is not the bench itself (the service), for its CPU time.</summary>
+    public int? ProcessId { get; }
+
     /// <summary>
     /// Gets ready to take work and to report each outcome event to <paramref name="onOutcome"/>. With
     /// <paramref name="drain"/>, nothing handles the work until <see cref="StartAsync"/>: it queues up.

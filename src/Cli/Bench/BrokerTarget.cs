@@ -11,6 +11,9 @@ public interface IWorkHandler : IAsyncDisposable
 
     public string? Failure { get; }
 
+    /// <summary>The process that handles the work when it is not the bench's own (the service).</summary>
+    public int? ProcessId { get; }
+
     /// <summary>Ready to consume (or, with <paramref name="drain"/>, not consuming until <see cref="StartAsync"/>).</summary>
     public Task PrepareAsync(bool drain, CancellationToken ct);
 
@@ -35,6 +38,8 @@ public sealed class BrokerTarget(string name, BrokerClient publisher, IWorkHandl
     public string Name { get; } = name;
 
     public string? Failure => handler.Failure;
+
+    public int? ProcessId => handler.ProcessId;
 
     public async Task PrepareAsync(Action<ObservedEvent> onOutcome, bool drain, CancellationToken ct)
     {

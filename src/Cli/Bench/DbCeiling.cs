@@ -40,6 +40,9 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
 
     public string? Failure => Volatile.Read(ref _failure);
 
+    /// <summary>None: the ceiling's connections are driven from the bench process.</summary>
+    public int? ProcessId => null;
+
     public Task PrepareAsync(Action<ObservedEvent> onOutcome, bool drain, CancellationToken ct)
     {
         _onOutcome = onOutcome;

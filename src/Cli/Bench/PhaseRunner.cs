@@ -8,6 +8,10 @@ namespace BookingSystem.Cli.Bench;
 /// <summary>One measured phase: what went in, what came back, and how fast.</summary>
 /// <param name="Seconds">From the first booking sent (for a drain: from the target's start) to the last first outcome.</param>
 /// <param name="FinalSeconds">Until the last booking's final outcome (payments answered, expired holds released), if all came.</param>
+/// <param name="Cpu">Where the CPU went from the first booking sent (a drain: the service's start) to the last final outcome.</param>
+/// <param name="CrossCheck">The tap's figures for the same phase and whether the bench's agree with them.</param>
+/// <param name="FirstOutcomeSeconds">When the first outcome came back, from the same start as <paramref name="Seconds"/>.</param>
+/// <param name="Publisher">How late the bench's sends were against their due time, and how long the confirms took.</param>
 public sealed record PhaseResult(
     string Phase,
     int Bookings,
@@ -22,10 +26,24 @@ public sealed record PhaseResult(
     string? Failure,
     double? PeakWorkingSetMb,
     double? CpuMsPerBooking,
-    double? FinalSeconds)
+    double? FinalSeconds,
+    CpuUsage? Cpu = null,
+    CrossCheck? CrossCheck = null,
+    double? FirstOutcomeSeconds = null,
+    PublisherStats? Publisher = null)
 {
     public bool Complete => !TimedOut && Failure is null && Completed == Bookings && Outcomes.None == 0;
+
+    /// <summary>Bookings per second from the first outcome to the last: a drain's rate once the service answers.</summary>
+    public double? RateAfterFirstOutcome =>
+        FirstOutcomeSeconds is { } first && Seconds > first ? (Completed - 1) / (Seconds - first) : null;
 }
+
+/// <summary>
+/// The bench's own publisher: how late each booking went out against when it was due (at a fixed rate; the
+/// latency counts from the due time, so lateness is the harness's) and how long the broker took to confirm it.
+/// </summary>
+public sealed record PublisherStats(LatencyStats LateMs, LatencyStats ConfirmMs);
 
 /// <summary>
 /// Runs one phase against a target: sends the bookings (paced by the scenario's mode), answers each first hold
@@ -39,8 +57,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
-    public async Task<PhaseResult> RunAsync(
-        IBenchTarget target, Scenario scenario, IReadOnlyList<PlannedBooking> bookings, IReadOnlyList<string> itemIds, TimeSpan timeLimit, CancellationToken ct)
+    public async Task<PhaseResult> RunAsync(IBenchTarget target, Scenario scenario, IReadOnlyList<PlannedBooking> bookings,
+        IReadOnlyList<string> itemIds, TimeSpan timeLimit, CpuMeter meter, CancellationToken ct)
     {
         var ledger = new BenchLedger(bookings, itemIds);
         var drain = scenario.Mode == LoadMode.Drain;
@@ -53,6 +71,9 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
         var origin = time.GetTimestamp();
         var failures = new SendFailures();
         var payments = new List<Task>();
+        var lateMs = new double[bookings.Count];
+        var confirmMs = new double[bookings.Count];
+        CpuSnapshot? cpuStart = null, cpuEnd = null;
 
         void OnOutcome(ObservedEvent observed)
         {
@@ -85,15 +106,18 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
                 await target.StartAsync(limit.Token);
             }
 
+            cpuStart = drain ? null : meter.Read();
             start = time.GetElapsedTime(origin);
             progress = ProgressAsync(target.Name, ledger, origin, stopProgress.Token);
             for (var i = 0; i < bookings.Count; i++)
             {
                 var sentAt = scenario.Mode == LoadMode.Rate ? await WaitUntilDueAsync(origin, start, i, scenario.Rate!.Value, limit.Token) : (TimeSpan?)null;
                 await window.WaitAsync(limit.Token);
-                ledger.Sent(i, sentAt ?? time.GetElapsedTime(origin));
+                var now = time.GetElapsedTime(origin);
+                ledger.Sent(i, sentAt ?? now);
+                lateMs[i] = sentAt is { } due ? (now - due).TotalMilliseconds : 0;
                 // In a drain nothing comes back while the queue fills: the window only bounds the confirms in flight.
-                sends.Add(SendAsync(target, new BenchWork(i, bookings[i]), window, releaseAfterSend: drain, failures, limit.Token));
+                sends.Add(TimedSendAsync(target, new BenchWork(i, bookings[i]), window, drain, failures, confirmMs, origin, limit.Token));
             }
 
             await Task.WhenAll(sends);
@@ -103,12 +127,16 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
                     $"  {target.Name}: {ledger.SentCount} bookings queued in {time.GetElapsedTime(origin).TotalSeconds:0.0} s; starting the consumer"));
                 start = time.GetElapsedTime(origin);
                 await target.StartAsync(limit.Token);
+                cpuStart = meter.Read();
             }
 
             while (!ledger.AllFinal && target.Failure is null)
             {
                 await Task.Delay(Poll, time, limit.Token);
             }
+
+            // Before the settle: the CPU of the phase is that of its work, not of a second of waiting for stragglers.
+            cpuEnd = meter.Read();
 
             // Not under the time limit: every outcome is in, this only listens for a second one.
             await Task.Delay(Settle, time, ct);
@@ -130,7 +158,14 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
         }
 
         await Task.WhenAll(sent);
-        return Result(target, ledger, start, timedOut, failures);
+        var cpu = cpuStart is null ? null : CpuUsage.Between(cpuStart, cpuEnd ?? meter.Read(), CpuMeter.Cores, ledger.WithOutcome);
+        var publisher = new PublisherStats(LatencyStats.From(lateMs.Take(ledger.SentCount)), LatencyStats.From(confirmMs.Take(ledger.SentCount)));
+        return Result(target, ledger, start, timedOut, failures) with
+        {
+            Cpu = cpu,
+            FirstOutcomeSeconds = ledger.FirstOutcomeAt is { } first ? Math.Max((first - start).TotalSeconds, 0) : null,
+            Publisher = publisher,
+        };
     }
 
     private static PhaseResult Result(IBenchTarget target, BenchLedger ledger, TimeSpan start, bool timedOut, SendFailures failures)
@@ -161,6 +196,15 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
         }
 
         return due;
+    }
+
+    /// <summary>A booking's send, with how long its confirm took (milliseconds) recorded at its index.</summary>
+    private async Task TimedSendAsync(IBenchTarget target, BenchWork work, SemaphoreSlim slot, bool releaseAfterSend, SendFailures failures,
+        double[] confirmMs, long origin, CancellationToken ct)
+    {
+        var sent = time.GetElapsedTime(origin);
+        await SendAsync(target, work, slot, releaseAfterSend, failures, ct);
+        confirmMs[work.Index] = (time.GetElapsedTime(origin) - sent).TotalMilliseconds;
     }
 
     /// <summary>

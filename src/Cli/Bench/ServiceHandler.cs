@@ -15,6 +15,8 @@ public sealed class ServiceHandler(ServiceProcess running, Func<ServiceProcess> 
 
     public string RoutingPrefix => "";
 
+    public int? ProcessId => _stopped ? null : Current.Id;
+
     public string? Failure => !_stopped && Current.HasExited
         ? $"The InventoryService (pid {Current.Id}) exited with code {Current.ExitCode} during the phase (see its log)."
         : null;

@@ -92,6 +92,11 @@ public static class BenchCommand
             Description = "Bookings of an unmeasured phase before each measured one (JIT with dynamic PGO settles after about 10,000; pools); not for drain.", DefaultValueFactory = _ => 10_000,
         }, 0, 100_000);
         var keep = new Option<bool>("--keep") { Description = "Keep each scenario's database and virtual host afterwards." };
+        var tapDll = new Option<FileInfo>("--tap-dll")
+        {
+            Description = "The tap that cross-checks each phase from outside the bench (default: src/BenchTap/bin/Release/net10.0/booking-tap.dll).",
+        };
+        var noTap = new Option<bool>("--no-tap") { Description = "Run without the cross-check (the figures are then unconfirmed)." };
 
         var command = new Command("bench",
             "Benchmark the InventoryService: start one service process on a database and vhost of its own, publish BookingCreated " +
@@ -100,7 +105,7 @@ public static class BenchCommand
             "with the same load. See docs/benchmarks.md.")
         {
             scenario, size, bookings, items, rate, window, failureRate, expireRate, timeLimit, noCeilings, dbBatch, dbConnections, echoPrefetch,
-            echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, keep,
+            echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, keep, tapDll, noTap,
         };
         command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
         {
@@ -128,6 +133,10 @@ public static class BenchCommand
                 return CommandFailures.Failed;
             }
 
+            var tap = parse.GetValue(tapDll)?.FullName ?? Path.Combine(root, "src", "BenchTap", "bin", "Release", "net10.0", "booking-tap.dll");
+            var noTapReason = parse.GetValue(noTap) ? "--no-tap"
+                : File.Exists(tap) ? null
+                : $"the tap is not built at {tap} (dotnet build BookingSystem.sln -c Release, or --tap-dll)";
             var full = parse.GetValue(size) == BenchSize.Full;
             var options = new BenchOptions
             {
@@ -149,6 +158,8 @@ public static class BenchCommand
                 Label = parse.GetValue(label),
                 Warmup = parse.GetValue(warmup),
                 Keep = parse.GetValue(keep),
+                TapDll = noTapReason is null ? tap : null,
+                NoTapReason = noTapReason,
             };
             var report = await new BenchRunner(options, settings, output, TimeProvider.System).RunAsync(ct);
             return report.Passed ? 0 : CommandFailures.Failed;
