@@ -10,6 +10,12 @@ namespace BookingSystem.Cli.Bench;
 /// configures it, its console output appended to a log file, its working set sampled four times a second. It serves
 /// HTTP (only its health endpoints are used) on a Unix socket: no TCP port to pick, none to race other programs for.
 /// </summary>
+/// <remarks>
+/// The console output goes to the file itself (a shell opens it and execs the service, so the pid is the
+/// service's), as when <c>eng/run.sh</c> runs with its output in a file: not through a pipe that the bench drains.
+/// Serilog's console sink writes synchronously, three lines per booking at Information; through a pipe each line
+/// was a wake-up and a string in the bench, and a pipe not drained in time blocked the service's logging threads.
+/// </remarks>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     public static readonly TimeSpan SamplingInterval = TimeSpan.FromMilliseconds(250);
@@ -17,15 +23,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private readonly HttpClient _probe;
     private readonly Process _process;
-    private readonly StreamWriter _log;
-    private readonly Lock _logGate = new();
     private readonly Timer _sampler;
     private long _peakSampled;
 
-    private ServiceProcess(Process process, StreamWriter log, string socketPath)
+    private ServiceProcess(Process process, string socketPath)
     {
         _process = process;
-        _log = log;
         SocketPath = socketPath;
         _probe = new HttpClient(new SocketsHttpHandler
         {
@@ -79,15 +82,19 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <param name="socketPath">Where it listens; a stale socket file of an earlier process is removed first.</param>
     public static ServiceProcess Start(string dll, IReadOnlyDictionary<string, string> settings, string socketPath, string logPath)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo("/bin/sh")
         {
             // appsettings.json is read from the content root, which is the working directory.
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
+        // sh opens the log for appending and becomes the service (exec): the same pid, no process in between.
+        foreach (var argument in new[] { "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", Path.GetFullPath(logPath),
+                     Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         // Whatever configures our programs in the caller's shell (eng scripts, a developer's exports) must not leak in.
         foreach (var key in start.Environment.Keys.Where(IsProgramSetting).ToList())
         {
@@ -103,28 +110,32 @@ public sealed class ServiceProcess : IAsyncDisposable
         File.Delete(socketPath);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = false };
+        File.AppendAllText(logPath, $"---- {DateTimeOffset.UtcNow:O} dotnet {dll}{Environment.NewLine}");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var service = new ServiceProcess(process, log, socketPath);
-        process.OutputDataReceived += (_, e) => service.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
-        service.Append($"---- {DateTimeOffset.UtcNow:O} dotnet {dll}");
         process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return service;
+        return new ServiceProcess(process, socketPath);
     }
 
-    /// <summary>Polls <c>/health/ready</c> until it answers 200; throws if the process exits or time runs out.</summary>
+    /// <summary>
+    /// Polls <c>/health/ready</c> and then <c>/health/messaging</c> until each answers 200; throws if the process exits
+    /// or time runs out. Readiness alone does not wait for the consumers (the HTTP API works without the broker), and a
+    /// BookingCreated published before the service has declared its queue comes back unroutable.
+    /// </summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
-        var ready = new Uri(_probe.BaseAddress!, "/health/ready");
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        await WaitHealthyAsync("/health/ready", deadline, timeout, ct);
+        await WaitHealthyAsync("/health/messaging", deadline, timeout, ct);
+    }
+
+    private async Task WaitHealthyAsync(string path, long deadline, TimeSpan timeout, CancellationToken ct)
+    {
+        var ready = new Uri(_probe.BaseAddress!, path);
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (HasExited)
             {
-                throw new BenchException($"The InventoryService exited with code {_process.ExitCode} before /health/ready answered (see its log).");
+                throw new BenchException($"The InventoryService exited with code {_process.ExitCode} before {path} answered (see its log).");
             }
 
             try
@@ -147,7 +158,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100, ct);
         }
 
-        throw new BenchException($"The InventoryService did not answer 200 on {UrlOf(SocketPath)}/health/ready within {timeout.TotalSeconds:0} s (see its log).");
+        throw new BenchException($"The InventoryService did not answer 200 on {UrlOf(SocketPath)}{path} within {timeout.TotalSeconds:0} s (see its log).");
     }
 
     /// <summary>SIGTERM (the graceful stop: consumers drain, the outbox dispatcher finishes its batch), then SIGKILL after <see cref="StopGrace"/>.</summary>
@@ -174,22 +185,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         await _sampler.DisposeAsync();
-        lock (_logGate)
-        {
-            _log.Flush();
-        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        // The output handlers may still run until the pipes are drained.
-        _process.WaitForExit();
-        lock (_logGate)
-        {
-            _log.Dispose();
-        }
-
         _process.Dispose();
         _probe.Dispose();
         File.Delete(SocketPath);
@@ -222,19 +222,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Exited between the check and the read: the last sample stands.
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_logGate)
-        {
-            _log.WriteLine(line);
         }
     }
 }
