@@ -109,6 +109,7 @@ public static class BenchCommand
         };
         command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
         {
+            BenchRunner.QuietThreadPool();
             var settings = DevelopmentSettings.Load();
             var root = settings.DotEnvPath is { } dotEnv ? Path.GetDirectoryName(dotEnv)! : Directory.GetCurrentDirectory();
             IReadOnlyList<Scenario> scenarios;
