@@ -140,6 +140,23 @@ public sealed class Arrivals(string? bookingPrefix, long origin)
         }
     }
 
+    /// <summary>
+    /// One line per booking: its id and its two arrival times in milliseconds of the machine's monotonic clock (as
+    /// the bench writes its own, so the two files line up); empty if none.
+    /// </summary>
+    public void WriteTimes(TextWriter csv)
+    {
+        lock (_gate)
+        {
+            csv.WriteLine("bookingId,bookingMs,outcomeMs");
+            foreach (var (bookingId, times) in _byBooking)
+            {
+                csv.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{bookingId},{Since(times.Booking) + Ms(origin):0.000},{Since(times.Outcome) + Ms(origin):0.000}"));
+            }
+        }
+    }
+
     private double? Since(long? timestamp) => timestamp is { } t ? Ms(t - origin) : null;
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;

@@ -31,6 +31,11 @@ var stdinClosed = Task.Run(async () =>
 await Task.WhenAny(stdinClosed, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
 
 var report = await tap.ReportAsync(CancellationToken.None);
+if (options.Times is { } times)
+{
+    await tap.WriteTimesAsync(times);
+}
+
 var temporary = options.Output + ".tmp";
 await using (var file = File.Create(temporary))
 {

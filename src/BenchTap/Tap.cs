@@ -44,6 +44,13 @@ public sealed class Tap : IAsyncDisposable
         }
     }
 
+    /// <summary>Per booking its two arrival times, for a look at where the tap and the bench differ.</summary>
+    public async Task WriteTimesAsync(string path)
+    {
+        await using var csv = new StreamWriter(path);
+        _arrivals.WriteTimes(csv);
+    }
+
     /// <summary>The figures so far, and the broker's own count of what it routed to the tap's two queues.</summary>
     public async Task<TapReport> ReportAsync(CancellationToken ct)
     {

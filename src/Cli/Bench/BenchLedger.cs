@@ -1,3 +1,4 @@
+using System.Globalization;
 using BookingSystem.Cli.Messaging.Simulation;
 using BookingSystem.Contracts;
 
@@ -174,6 +175,25 @@ public sealed class BenchLedger
 
             return new Observation(first, payment);
         }
+    }
+
+    /// <summary>
+    /// One line per booking: its id, when it was sent (or due) and when its first outcome came, in milliseconds of the
+    /// machine's monotonic clock (<paramref name="originMs"/> is the phase's origin on it), as the tap writes its own.
+    /// </summary>
+    public void WriteTimes(TextWriter csv, double originMs)
+    {
+        lock (_gate)
+        {
+            csv.WriteLine("bookingId,sentMs,outcomeMs");
+            for (var i = 0; i < _sentAt.Length; i++)
+            {
+                csv.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{Bookings[i].BookingId},{Ms(_sentAt[i]):0.000},{Ms(_outcomeAt[i]):0.000}"));
+            }
+        }
+
+        double? Ms(TimeSpan at) => at == NotYet ? null : originMs + at.TotalMilliseconds;
     }
 
     /// <summary>Sent to first reservation outcome, over the bookings that have both.</summary>

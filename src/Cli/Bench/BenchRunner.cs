@@ -271,8 +271,9 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             }
 
             await using var target = newTarget(phase);
+            var times = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.{phase.Replace(' ', '-')}.times.csv");
             var result = await _phases.RunAsync(target, scenario, Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling), itemIds,
-                options.TimeLimit, new CpuMeter(() => target.ProcessId, () => witness?.Id), ct);
+                options.TimeLimit, new CpuMeter(() => target.ProcessId, () => witness?.Id), ct, times);
             if (witness is not null)
             {
                 try

@@ -58,7 +58,7 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
     public async Task<PhaseResult> RunAsync(IBenchTarget target, Scenario scenario, IReadOnlyList<PlannedBooking> bookings,
-        IReadOnlyList<string> itemIds, TimeSpan timeLimit, CpuMeter meter, CancellationToken ct)
+        IReadOnlyList<string> itemIds, TimeSpan timeLimit, CpuMeter meter, CancellationToken ct, string? timesPath = null)
     {
         var ledger = new BenchLedger(bookings, itemIds);
         var drain = scenario.Mode == LoadMode.Drain;
@@ -158,6 +158,13 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
         }
 
         await Task.WhenAll(sent);
+        if (timesPath is not null)
+        {
+            await using var csv = new StreamWriter(timesPath);
+            // Stopwatch ticks are the monotonic clock on Linux, in both processes.
+            ledger.WriteTimes(csv, origin * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+        }
+
         var cpu = cpuStart is null ? null : CpuUsage.Between(cpuStart, cpuEnd ?? meter.Read(), CpuMeter.Cores, ledger.WithOutcome);
         var publisher = new PublisherStats(LatencyStats.From(lateMs.Take(ledger.SentCount)), LatencyStats.From(confirmMs.Take(ledger.SentCount)));
         return Result(target, ledger, start, timedOut, failures) with

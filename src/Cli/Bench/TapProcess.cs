@@ -43,7 +43,8 @@ public sealed class TapProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var argument in new[] { dll, "--out", resultPath, "--exchange", broker.Exchange, "--booking-key", bookingKey,
-                     "--outcome-key", OutcomeObserver.Binding, "--booking-prefix", bookingPrefix })
+                     "--outcome-key", OutcomeObserver.Binding, "--booking-prefix", bookingPrefix,
+                     "--times", Path.ChangeExtension(resultPath, ".times.csv") })
         {
             start.ArgumentList.Add(argument);
         }
