@@ -24,10 +24,11 @@ public interface IBenchTarget : IAsyncDisposable
     public int? ProcessId { get; }
 
     /// <summary>
-    /// Gets ready to take work and to report each outcome event to <paramref name="onOutcome"/>. With
-    /// <paramref name="drain"/>, nothing handles the work until <see cref="StartAsync"/>: it queues up.
+    /// Gets ready to take work and to report each outcome event to <paramref name="onOutcome"/>, with the
+    /// <see cref="TimeProvider.GetTimestamp"/> of its arrival. With <paramref name="drain"/>, nothing handles the work
+    /// until <see cref="StartAsync"/>: it queues up.
     /// </summary>
-    public Task PrepareAsync(Action<ObservedEvent> onOutcome, bool drain, CancellationToken ct);
+    public Task PrepareAsync(Action<ObservedEvent, long> onOutcome, bool drain, CancellationToken ct);
 
     /// <summary>Starts handling the work (at once for a drain; right after <see cref="PrepareAsync"/> otherwise).</summary>
     public Task StartAsync(CancellationToken ct);

@@ -41,9 +41,9 @@ public sealed class BrokerTarget(string name, BrokerClient publisher, IWorkHandl
 
     public int? ProcessId => handler.ProcessId;
 
-    public async Task PrepareAsync(Action<ObservedEvent> onOutcome, bool drain, CancellationToken ct)
+    public async Task PrepareAsync(Action<ObservedEvent, long> onOutcome, bool drain, CancellationToken ct)
     {
-        _observer = await OutcomeObserver.StartAsync(publisher.Connection, publisher.Settings.Exchange, onOutcome, ct);
+        _observer = await OutcomeObserver.StartAsync(publisher.Settings, onOutcome, time, ct);
         await handler.PrepareAsync(drain, ct);
     }
 

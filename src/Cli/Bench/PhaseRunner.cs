@@ -75,9 +75,9 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
         var confirmMs = new double[bookings.Count];
         CpuSnapshot? cpuStart = null, cpuEnd = null;
 
-        void OnOutcome(ObservedEvent observed)
+        void OnOutcome(ObservedEvent observed, long arrived)
         {
-            var observation = ledger.Observe(observed, time.GetElapsedTime(origin));
+            var observation = ledger.Observe(observed, time.GetElapsedTime(origin, arrived));
             if (observation.FirstOutcome && !drain)
             {
                 window.Release();
