@@ -192,6 +192,10 @@ public sealed record TapReport(TapSummary Summary, BrokerCounts? Broker, double 
             json.WriteNumber("outcomes", broker.Outcomes);
             json.WriteEndObject();
         }
+        else
+        {
+            json.WriteNull("brokerRouted");
+        }
 
         json.WriteNumber("cpuMs", CpuMs);
         json.WriteEndObject();

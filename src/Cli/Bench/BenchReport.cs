@@ -42,7 +42,7 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
     public static readonly IReadOnlyList<string> Columns =
     [
         "scenario", "phase", "bookings", "done", "bookings/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "peak WS MB", "CPU ms/booking", "bench CPU %",
-        "vs broker", "vs DB", "tap", "checks",
+        "machine %", "vs broker", "vs DB", "tap", "checks",
     ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -180,7 +180,7 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
         var name = first ? scenario.Scenario.Name : "";
         if (phase is null)
         {
-            return [name, "service", "", "", "", "", "", "", "", "", "", "", "", "", "", "ERROR"];
+            return [name, "service", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "ERROR"];
         }
 
         var latency = phase.Latency;
@@ -198,6 +198,7 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
             phase.PeakWorkingSetMb is { } mb ? Fixed(mb, "0") : "",
             phase.CpuMsPerBooking is { } cpu ? Fixed(cpu, "0.00") : "",
             phase.Cpu?.CoreShare(CpuMeter.Bench) is { } bench ? Fixed(100 * bench, "0") : "",
+            phase.Cpu is { } machine ? Fixed(100 * machine.MachineBusy, "0") : "",
             first && scenario.VsBroker is { } broker ? Fixed(broker, "0.00") : "",
             first && scenario.VsDatabase is { } database ? Fixed(database, "0.00") : "",
             phase.CrossCheck?.Verdict ?? "",

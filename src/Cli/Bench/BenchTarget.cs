@@ -2,10 +2,11 @@ using BookingSystem.Cli.Messaging.Simulation;
 
 namespace BookingSystem.Cli.Bench;
 
-/// <summary>What a target measured about itself: the service process's peak working set and CPU time; null when it has none.</summary>
-public sealed record TargetStats(long? PeakWorkingSetBytes, TimeSpan? CpuTime)
+/// <summary>What a target measured about itself: the service process's peak working set; null when it has none.</summary>
+/// <remarks>Its CPU is read by the phase's <see cref="CpuMeter"/>, over the measured phase only.</remarks>
+public sealed record TargetStats(long? PeakWorkingSetBytes)
 {
-    public static readonly TargetStats None = new(null, null);
+    public static readonly TargetStats None = new((long?)null);
 }
 
 /// <summary>

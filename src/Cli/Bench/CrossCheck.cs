@@ -86,12 +86,12 @@ public sealed record CrossCheck(
 
         if (!Within(benchRate, tapRate, Tolerance * tapRate))
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"bookings/s differ by {Difference(benchRate, tapRate):+0.0%;-0.0%}"));
+            problems.Add($"bookings/s differ by {Signed(Difference(benchRate, tapRate))}");
         }
 
         if (!Within(bench.Latency.P99, tap.Latency.P99, Math.Max(Tolerance * tap.Latency.P99, LatencyFloorMs)))
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"p99 differs by {Difference(bench.Latency.P99, tap.Latency.P99):+0.0%;-0.0%}"));
+            problems.Add($"p99 differs by {Signed(Difference(bench.Latency.P99, tap.Latency.P99))}");
         }
 
         var judged = bench.Completed >= MinimumBookings && bench.Seconds >= MinimumSeconds;
@@ -122,12 +122,16 @@ public sealed record CrossCheck(
             ? string.Create(CultureInfo.InvariantCulture, $"; RabbitMQ routed it {routed.Bookings:N0} bookings, {routed.Outcomes:N0} outcomes")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Verdict} bookings/s {BenchRate:0.0} vs tap {TapRate:0.0} ({Difference(BenchRate, TapRate):+0.0%;-0.0%}), " +
-            $"p99 {BenchP99:0.0} vs tap {TapP99:0.0} ms ({Difference(BenchP99, TapP99):+0.0%;-0.0%}); " +
+            $"{Verdict} bookings/s {BenchRate:0.0} vs tap {TapRate:0.0} ({Signed(Difference(BenchRate, TapRate))}), " +
+            $"p99 {BenchP99:0.0} vs tap {TapP99:0.0} ms ({Signed(Difference(BenchP99, TapP99))}); " +
             $"tap p50 {Tap.Latency.P50:0.0} ms, saw {Tap.Completed:N0} of {BenchCompleted:N0}{broker}{(Problem is null ? "" : " — " + Problem)}");
     }
 
     private static bool Within(double value, double reference, double allowed) => Math.Abs(value - reference) <= allowed;
 
     private static double Difference(double value, double reference) => reference == 0 ? 0 : (value - reference) / reference;
+
+    /// <summary>A share as a signed percentage, "+0.0%" for anything that rounds to zero (not "-0.0%").</summary>
+    private static string Signed(double fraction) =>
+        Math.Round(fraction * 100, 1).ToString("+0.0;-0.0;+0.0", CultureInfo.InvariantCulture) + "%";
 }

@@ -8,6 +8,7 @@ namespace BookingSystem.Cli.Bench;
 /// <summary>One measured phase: what went in, what came back, and how fast.</summary>
 /// <param name="Seconds">From the first booking sent (for a drain: from the target's start) to the last first outcome.</param>
 /// <param name="FinalSeconds">Until the last booking's final outcome (payments answered, expired holds released), if all came.</param>
+/// <param name="CpuMsPerBooking">The service's CPU per booking with an outcome, over the measured phase only (<see cref="Cpu"/>).</param>
 /// <param name="Cpu">Where the CPU went from the first booking sent (a drain: the service's start) to the last final outcome.</param>
 /// <param name="CrossCheck">The tap's figures for the same phase and whether the bench's agree with them.</param>
 /// <param name="FirstOutcomeSeconds">When the first outcome came back, from the same start as <paramref name="Seconds"/>.</param>
@@ -170,6 +171,7 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
         return Result(target, ledger, start, timedOut, failures) with
         {
             Cpu = cpu,
+            CpuMsPerBooking = cpu?.MsPerBooking(CpuMeter.Service),
             FirstOutcomeSeconds = ledger.FirstOutcomeAt is { } first ? Math.Max((first - start).TotalSeconds, 0) : null,
             Publisher = publisher,
         };
@@ -185,7 +187,7 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
             seconds > 0 ? completed / seconds : 0, ledger.Latency(), summary, timedOut, failures.Count,
             target.Failure ?? failures.First,
             stats.PeakWorkingSetBytes is { } peak ? peak / (1024.0 * 1024.0) : null,
-            stats.CpuTime is { } cpu && completed > 0 ? cpu.TotalMilliseconds / completed : null,
+            null,
             ledger.AllFinal && ledger.LastFinalAt is { } final ? Math.Max((final - start).TotalSeconds, 0) : null);
     }
 

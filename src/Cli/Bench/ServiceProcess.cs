@@ -75,9 +75,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>User plus system CPU time so far (a stopped process keeps its last reading).</summary>
-    public TimeSpan CpuTime { get; private set; }
-
     /// <param name="settings">The environment of the process: configuration keys (<c>RabbitMq__Host</c>, ...); <c>ASPNETCORE_URLS</c> is set here.</param>
     /// <param name="socketPath">Where it listens; a stale socket file of an earlier process is removed first.</param>
     public static ServiceProcess Start(string dll, IReadOnlyDictionary<string, string> settings, string socketPath, string logPath)
@@ -212,7 +209,6 @@ public sealed class ServiceProcess : IAsyncDisposable
             _process.Refresh();
             // On Linux PeakWorkingSet64 is the kernel's VmHWM, WorkingSet64 the current VmRSS.
             var peak = Math.Max(_process.PeakWorkingSet64, _process.WorkingSet64);
-            CpuTime = _process.TotalProcessorTime;
             long seen;
             while (peak > (seen = Interlocked.Read(ref _peakSampled)) && Interlocked.CompareExchange(ref _peakSampled, peak, seen) != seen)
             {
