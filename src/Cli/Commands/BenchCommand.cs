@@ -91,6 +91,11 @@ public static class BenchCommand
         {
             Description = "Bookings of an unmeasured phase before each measured one (JIT with dynamic PGO settles after about 10,000; pools); not for drain.", DefaultValueFactory = _ => 10_000,
         }, 0, 100_000);
+        var leadIn = Ranged(new Option<int>("--lead-in")
+        {
+            Description = "Seconds at the offered rate, unmeasured, after the warm-up of a --rate phase (the JIT settles on its code paths).",
+            DefaultValueFactory = _ => 10,
+        }, 0, 600);
         var keep = new Option<bool>("--keep") { Description = "Keep each scenario's database and virtual host afterwards." };
         var tapDll = new Option<FileInfo>("--tap-dll")
         {
@@ -105,7 +110,7 @@ public static class BenchCommand
             "with the same load. See docs/benchmarks.md.")
         {
             scenario, size, bookings, items, rate, window, failureRate, expireRate, timeLimit, noCeilings, dbBatch, dbConnections, echoPrefetch,
-            echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, keep, tapDll, noTap,
+            echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, leadIn, keep, tapDll, noTap,
         };
         command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
         {
@@ -158,6 +163,7 @@ public static class BenchCommand
                 DocsPath = parse.GetValue(appendDocs) ? parse.GetValue(docs)?.FullName ?? Path.Combine(root, "docs", "benchmarks.md") : null,
                 Label = parse.GetValue(label),
                 Warmup = parse.GetValue(warmup),
+                LeadIn = TimeSpan.FromSeconds(parse.GetValue(leadIn)),
                 Keep = parse.GetValue(keep),
                 TapDll = noTapReason is null ? tap : null,
                 NoTapReason = noTapReason,
