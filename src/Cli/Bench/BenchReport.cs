@@ -151,7 +151,8 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
                 {
                     yield return string.Create(CultureInfo.InvariantCulture,
                         $"{name} {phase.Phase} publisher: sent after due p50 {publisher.LateMs.P50:0.0} ms, p99 {publisher.LateMs.P99:0.0} ms, " +
-                        $"max {publisher.LateMs.Max:0.0} ms; confirm p50 {publisher.ConfirmMs.P50:0.0} ms, p99 {publisher.ConfirmMs.P99:0.0} ms");
+                        $"max {publisher.LateMs.Max:0.0} ms; confirm p50 {publisher.ConfirmMs.P50:0.0} ms, p99 {publisher.ConfirmMs.P99:0.0} ms; " +
+                        $"bench GC pauses {publisher.GcPauseMs:0} ms ({string.Join('/', publisher.GcCollections ?? [])} collections of gen 0/1/2)");
                 }
 
                 var outcomes = string.Join(", ", phase.Outcomes.ByOutcome.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}")));
