@@ -95,8 +95,16 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     /// (confirms, deliveries, timers), so its workers spun most of the time: 36-42 % of the bench's CPU samples were
     /// <c>LowLevelLifoSemaphore.Wait</c> spinning, CPU that the service, RabbitMQ and PostgreSQL needed on 2 cores.
     /// The pool reads the setting once, when its first worker starts: this must run before any work is queued.
+    /// Without spinning, two workers (the minimum on 2 cores) were not enough: outcomes reached the bench's observer up
+    /// to 120 ms after the tap's while its publisher kept time; with at least 8 the cross-check passed in 4 of 4 runs
+    /// at 1,000/s (p99 median 42.5 vs 65.5 ms, 3 of 4).
     /// </summary>
-    public static void QuietThreadPool() => AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 0);
+    public static void QuietThreadPool()
+    {
+        AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 0);
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, 8), completions);
+    }
 
     public async Task<BenchReport> RunAsync(CancellationToken ct)
     {
