@@ -304,6 +304,7 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 }
             }
 
+            missing ??= tap is null ? "the DB ceiling sends nothing through the broker for a tap to see" : null;
             return missing is null ? result : result with { CrossCheck = CrossCheck.Missing(result, missing) };
         }
         finally

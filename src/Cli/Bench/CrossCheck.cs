@@ -119,7 +119,9 @@ public sealed record CrossCheck(
         }
 
         var broker = Tap.BrokerRouted is { } routed
-            ? string.Create(CultureInfo.InvariantCulture, $"; RabbitMQ routed it {routed.Bookings:N0} bookings, {routed.Outcomes:N0} outcomes")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"; since it started (warm-up included) it received {Tap.BookingMessages:N0} bookings and {Tap.OutcomeMessages:N0} outcomes, " +
+                $"RabbitMQ says it routed {routed.Bookings:N0} and {routed.Outcomes:N0} to it")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"{Verdict} bookings/s {BenchRate:0.0} vs tap {TapRate:0.0} ({Signed(Difference(BenchRate, TapRate))}), " +

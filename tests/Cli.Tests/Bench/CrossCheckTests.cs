@@ -85,7 +85,8 @@ public sealed class CrossCheckTests
         var line = CrossCheck.Evaluate(Bench(rate: 1_000, p99: 22), Tap(rate: 1_000, p99: 20), fromFirstOutcome: false).Describe();
 
         Assert.Equal("PASS bookings/s 1000.0 vs tap 1000.0 (+0.0%), p99 22.0 vs tap 20.0 ms (+10.0%); tap p50 8.0 ms, saw 3,000 of 3,000; " +
-            "RabbitMQ routed it 3,000 bookings, 3,000 outcomes", line);
+            "since it started (warm-up included) it received 3,000 bookings and 3,000 outcomes, RabbitMQ says it routed 3,000 and 3,000 to it",
+            line);
     }
 
     [Fact]
