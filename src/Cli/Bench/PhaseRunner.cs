@@ -117,7 +117,25 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
             cpuStart = drain ? null : meter.Read();
             start = time.GetElapsedTime(origin);
             progress = ProgressAsync(target.Name, ledger, origin, stopProgress.Token);
-            for (var i = 0; i < bookings.Count; i++)
+            if (scenario.Rate is { } rate && !drain && Pacer.Suits(rate, time))
+            {
+                var paceStart = origin + (long)(start.TotalSeconds * time.TimestampFrequency);
+                await Pacer.RunAsync(() =>
+                {
+                    for (var i = 0; i < bookings.Count; i++)
+                    {
+                        var due = paceStart + (long)(i / rate * time.TimestampFrequency);
+                        Pacer.SleepUntil(due, limit.Token);
+                        window.Wait(limit.Token);
+                        ledger.Sent(i, time.GetElapsedTime(origin, due));
+                        lateMs[i] = time.GetElapsedTime(due).TotalMilliseconds;
+                        sends.Add(TimedSendAsync(target, new BenchWork(i, bookings[i]), window, releaseAfterSend: false, failures, confirmMs, origin,
+                            limit.Token));
+                    }
+                });
+            }
+
+            for (var i = sends.Count; i < bookings.Count; i++)
             {
                 var sentAt = scenario.Mode == LoadMode.Rate ? await WaitUntilDueAsync(origin, start, i, scenario.Rate!.Value, limit.Token) : (TimeSpan?)null;
                 await window.WaitAsync(limit.Token);
