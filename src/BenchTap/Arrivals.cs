@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace BookingSystem.BenchTap;
 
-/// <summary>Latency percentiles of the tap, in milliseconds (nearest rank: p99 of 1,000 samples is the 990th smallest).</summary>
+/// <summary>
+/// Latency percentiles of the tap, in milliseconds (nearest rank: p99 of 1,000 samples is the 990th smallest).
+/// </summary>
 public sealed record TapLatency(int Count, double P50, double P95, double P99, double Max, double Mean)
 {
     public static TapLatency Of(double[] milliseconds)
@@ -14,7 +18,8 @@ public sealed record TapLatency(int Count, double P50, double P95, double P99, d
 
         var sorted = (double[])milliseconds.Clone();
         Array.Sort(sorted);
-        return new TapLatency(sorted.Length, Rank(sorted, 50), Rank(sorted, 95), Rank(sorted, 99), sorted[^1], sorted.Average());
+        return new TapLatency(sorted.Length, Rank(sorted, 50), Rank(sorted, 95), Rank(sorted, 99), sorted[^1],
+            sorted.Average());
     }
 
     private static double Rank(double[] sorted, double percent)
@@ -96,8 +101,11 @@ public sealed class Arrivals(string? bookingPrefix, long origin)
                 latencies.Add(Math.Max(0, Ms(outcome - booked)));
             }
 
-            var seconds = firstBooking is { } first && lastOutcome is { } last ? Math.Max(0, Ms(last - first) / 1000) : 0;
-            return new TapSummary(bookings, latencies.Count, withoutBooking, early, _bookingMessages, _outcomeMessages, _withoutBookingId,
+            var seconds = firstBooking is { } first && lastOutcome is { } last
+                ? Math.Max(0, Ms(last - first) / 1000)
+                : 0;
+            return new TapSummary(bookings, latencies.Count, withoutBooking, early, _bookingMessages, _outcomeMessages,
+                _withoutBookingId,
                 Since(firstBooking), Since(lastBooking), Since(firstOutcome), Since(lastOutcome), seconds,
                 seconds > 0 ? latencies.Count / seconds : 0, TapLatency.Of([.. latencies]));
         }
@@ -128,7 +136,7 @@ public sealed class Arrivals(string? bookingPrefix, long origin)
                 return;
             }
 
-            ref var times = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byBooking, bookingId, out _);
+            ref var times = ref CollectionsMarshal.GetValueRefOrAddDefault(_byBooking, bookingId, out _);
             if (booking)
             {
                 times.Booking ??= at;
@@ -151,8 +159,10 @@ public sealed class Arrivals(string? bookingPrefix, long origin)
             csv.WriteLine("bookingId,bookingMs,outcomeMs");
             foreach (var (bookingId, times) in _byBooking)
             {
-                csv.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{bookingId},{Since(times.Booking) + Ms(origin):0.000},{Since(times.Outcome) + Ms(origin):0.000}"));
+                var booked = Since(times.Booking) + Ms(origin);
+                var answered = Since(times.Outcome) + Ms(origin);
+                csv.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{bookingId},{booked:0.000},{answered:0.000}"));
             }
         }
     }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace BookingSystem.BenchTap;
 
@@ -67,7 +68,7 @@ public sealed class Tap : IAsyncDisposable
             {
                 await connection.CloseAsync(TimeSpan.FromSeconds(5));
             }
-            catch (Exception e) when (e is RabbitMQ.Client.Exceptions.AlreadyClosedException or OperationCanceledException or IOException)
+            catch (Exception e) when (e is AlreadyClosedException or OperationCanceledException or IOException)
             {
                 // Gone already: so are the exclusive queues.
             }
@@ -84,7 +85,9 @@ public sealed class Tap : IAsyncDisposable
         var connection = await factory.CreateConnectionAsync(ct);
         _connections.Add(connection);
         var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: ct)).QueueName;
+        var declared = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true,
+            cancellationToken: ct);
+        var queue = declared.QueueName;
         await channel.QueueBindAsync(queue, _options.Exchange, routingKey, cancellationToken: ct);
         _queues.Add(queue);
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -140,7 +143,8 @@ public sealed class Tap : IAsyncDisposable
     private static async Task<long> PublishedAsync(HttpClient http, string path, CancellationToken ct)
     {
         using var document = JsonDocument.Parse(await http.GetStringAsync(path, ct));
-        return document.RootElement.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("publish", out var publish)
+        return document.RootElement.TryGetProperty("message_stats", out var stats)
+            && stats.TryGetProperty("publish", out var publish)
             ? publish.GetInt64()
             : 0;
     }

@@ -16,10 +16,14 @@ public sealed record TapOptions(
     string? Times)
 {
     public const string AmqpVariable = "BENCHTAP_AMQP";
+
+    private static readonly string[] Names =
+        ["--out", "--exchange", "--booking-key", "--outcome-key", "--booking-prefix", "--times"];
     public const string ManagementVariable = "BENCHTAP_MANAGEMENT";
 
     public const string Usage =
-        "booking-tap --out PATH [--exchange booking.events] [--booking-key booking.created] [--outcome-key inventory.#] " +
+        "booking-tap --out PATH [--exchange booking.events] [--booking-key booking.created] " +
+        "[--outcome-key inventory.#] " +
         "[--booking-prefix PREFIX] [--times CSV]; environment: BENCHTAP_AMQP=amqp://user:password@host:port/vhost, " +
         "BENCHTAP_MANAGEMENT=http://host:15672/api/ (optional: the broker's own counts of the tap's queues). " +
         "Prints 'ready' once listening; on stdin closed, SIGTERM or SIGINT writes the JSON and exits.";
@@ -35,8 +39,7 @@ public sealed record TapOptions(
         };
         for (var i = 0; i < args.Count; i += 2)
         {
-            if (args[i] is not ("--out" or "--exchange" or "--booking-key" or "--outcome-key" or "--booking-prefix" or "--times")
-                || i + 1 >= args.Count)
+            if (!Names.Contains(args[i]) || i + 1 >= args.Count)
             {
                 throw new ArgumentException($"Unexpected argument '{args[i]}'. Usage: {Usage}");
             }
@@ -51,7 +54,8 @@ public sealed record TapOptions(
         }
 
         var management = environment(ManagementVariable);
-        return new TapOptions(new Uri(amqp), output, values["--exchange"], values["--booking-key"], values["--outcome-key"],
+        return new TapOptions(new Uri(amqp), output, values["--exchange"], values["--booking-key"],
+            values["--outcome-key"],
             values.GetValueOrDefault("--booking-prefix"), string.IsNullOrEmpty(management) ? null : new Uri(management),
             values.GetValueOrDefault("--times"));
     }

@@ -16,7 +16,9 @@ public sealed record BenchWork(int Index, PlannedBooking Booking, PaymentToSend?
 /// </summary>
 public readonly record struct Observation(bool FirstOutcome, PaymentToSend? Payment);
 
-/// <summary>The final outcomes of a phase's bookings: per outcome how many, and the bookings without exactly one.</summary>
+/// <summary>
+/// The final outcomes of a phase's bookings: per outcome how many, and the bookings without exactly one.
+/// </summary>
 public sealed record OutcomeSummary(
     IReadOnlyDictionary<string, int> ByOutcome, int Bookings, int ExactlyOne, int None, int Several, int Unexpected, int DuplicateDeliveries,
     IReadOnlyList<string> Problems)
@@ -88,7 +90,9 @@ public sealed class BenchLedger
         }
     }
 
-    /// <summary>When the first booking got its first reservation outcome (a drain's rate once the service answers).</summary>
+    /// <summary>
+    /// When the first booking got its first reservation outcome (a drain's rate once the service answers).
+    /// </summary>
     public TimeSpan? FirstOutcomeAt
     {
         get
@@ -100,7 +104,9 @@ public sealed class BenchLedger
         }
     }
 
-    /// <summary>When the last booking got its first reservation outcome: the end of the throughput measurement.</summary>
+    /// <summary>
+    /// When the last booking got its first reservation outcome: the end of the throughput measurement.
+    /// </summary>
     public TimeSpan? LastOutcomeAt
     {
         get
@@ -124,7 +130,10 @@ public sealed class BenchLedger
         }
     }
 
-    /// <summary>Every booking has its final outcome (for a paid one: the answer to its payment; for one left to expire: the release).</summary>
+    /// <summary>
+    /// Every booking has its final outcome (for a paid one: the answer to its payment; for one left to expire: the
+    /// release).
+    /// </summary>
     public bool AllFinal
     {
         get
@@ -136,7 +145,8 @@ public sealed class BenchLedger
         }
     }
 
-    /// <param name="at">When it was sent; in a rate-paced phase when it was due, so a publisher that falls behind is not hidden.</param>
+    /// <param name="at">When it was sent; in a rate-paced phase when it was due, so a publisher that falls behind is
+    /// not hidden.</param>
     public void Sent(int index, TimeSpan at)
     {
         lock (_gate)
@@ -226,7 +236,10 @@ public sealed class BenchLedger
         }
     }
 
-    /// <summary>The service's answer to a BookingCreated (a failure for lack of stock or item, not a refund request after payment).</summary>
+    /// <summary>
+    /// The service's answer to a BookingCreated (a failure for lack of stock or item, not a refund request after
+    /// payment).
+    /// </summary>
     private static bool IsReservationOutcome(ObservedEvent observed) =>
         observed.EventType == EventTypes.InventoryReserved
         || (observed.EventType == EventTypes.InventoryReservationFailed

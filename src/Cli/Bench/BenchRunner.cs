@@ -30,7 +30,9 @@ public sealed record BenchOptions
 
     public int EchoConcurrency { get; init; } = 64;
 
-    /// <summary>Configuration for the service on top of the bench's (e.g. <c>RabbitMq__Prefetch=500</c>), to compare settings.</summary>
+    /// <summary>
+    /// Configuration for the service on top of the bench's (e.g. <c>RabbitMq__Prefetch=500</c>), to compare settings.
+    /// </summary>
     public IReadOnlyDictionary<string, string> ServiceSettings { get; init; } = new Dictionary<string, string>();
 
     public string SynchronousCommit { get; init; } = "on";
@@ -47,13 +49,18 @@ public sealed record BenchOptions
     /// <summary>Bookings of the unmeasured phase before each measured one (not for a drain).</summary>
     public int Warmup { get; init; } = 10_000;
 
-    /// <summary>An offered-rate phase is preceded by this long at its own rate, unmeasured (after the warm-up).</summary>
+    /// <summary>
+    /// An offered-rate phase is preceded by this long at its own rate, unmeasured (after the warm-up).
+    /// </summary>
     public TimeSpan LeadIn { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Keep each scenario's database and virtual host (to look at them afterwards).</summary>
     public bool Keep { get; init; }
 
-    /// <summary>The tap (<c>booking-tap.dll</c>) that cross-checks each phase behind the broker; null: none (said in the report).</summary>
+    /// <summary>
+    /// The tap (<c>booking-tap.dll</c>) that cross-checks each phase behind the broker; null: none (said in the
+    /// report).
+    /// </summary>
     public string? TapDll { get; init; }
 
     /// <summary>Why there is no tap, when <see cref="TapDll"/> is null.</summary>
@@ -78,7 +85,9 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
 
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>After a warm-up, the service is quiet once it uses less than this share of a core for a second.</summary>
+    /// <summary>
+    /// After a warm-up, the service is quiet once it uses less than this share of a core for a second.
+    /// </summary>
     public const double QuietShare = 0.05;
 
     public static readonly TimeSpan QuietTimeout = TimeSpan.FromSeconds(30);
@@ -141,7 +150,10 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         return report;
     }
 
-    /// <summary>The bookings of a phase. In the mixed scenario those that never pay are left to expire, except in the ceilings, which have no sweeper.</summary>
+    /// <summary>
+    /// The bookings of a phase. In the mixed scenario those that never pay are left to expire, except in the ceilings,
+    /// which have no sweeper.
+    /// </summary>
     public static IReadOnlyList<PlannedBooking> Plan(Scenario scenario, IReadOnlyList<string> itemIds, string idPrefix, int seed, bool forCeiling)
     {
         var mix = new SimulationOptions
@@ -186,14 +198,15 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 await output.WriteLineAsync($"  broker ceiling: the same round trip through an echo consumer, no database (vhost {vhost})");
                 brokerCeiling = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher,
                         new BrokerEcho(broker, options.EchoPrefetch, options.EchoConcurrency, time), time),
-                    "broker ceiling", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), Prefix("brk"), forCeiling: true,
-                    new TapPlan(broker, BrokerEcho.Prefix + RoutingKeys.BookingCreated, "brk"), ct);
+                    "broker ceiling", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), Prefix("brk"),
+                    forCeiling: true, new TapPlan(broker, BrokerEcho.Prefix + RoutingKeys.BookingCreated, "brk"), ct);
 
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"  DB ceiling: the service's SQL per booking, {options.DbConnections} connections, {options.DbBatch} booking(s) per transaction, no broker"));
                 await database.SeedItemsAsync(CeilingItemPrefix, scenario.Items, Stock(scenario), ct);
                 dbCeiling = await WarmThenMeasureAsync(phase => new DbCeiling(phase, database.DataSource, options.DbConnections, options.DbBatch, time),
-                    "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"), forCeiling: true, tap: null, ct);
+                    "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"),
+                    forCeiling: true, tap: null, ct);
                 dbCeiling = await CheckCeilingAsync(database, dbCeiling, Prefix("dbc"), ct);
             }
 
@@ -225,7 +238,10 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         }
     }
 
-    /// <summary>Starts the service (it migrates the database and declares its queues), seeds, runs the phase, checks once quiet, stops it.</summary>
+    /// <summary>
+    /// Starts the service (it migrates the database and declares its queues), seeds, runs the phase, checks once quiet,
+    /// stops it.
+    /// </summary>
     private async Task<(PhaseResult Result, IReadOnlyList<CheckResult> Checks, DatabaseSettings Database)> RunServiceAsync(
         Scenario scenario, BenchDatabase database, BrokerSettings broker, BrokerClient publisher, string bookingPrefix, CancellationToken ct)
     {
@@ -244,8 +260,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 $"fsync={databaseSettings.Fsync}, synchronous_commit={databaseSettings.SynchronousCommit}, full_page_writes={databaseSettings.FullPageWrites}");
             await database.SeedItemsAsync(ServiceItemPrefix, scenario.Items, Stock(scenario), ct);
             var result = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher, handler, time),
-                "service", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), bookingPrefix, forCeiling: false,
-                new TapPlan(broker, RoutingKeys.BookingCreated, "svc"), ct);
+                "service", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), bookingPrefix,
+                forCeiling: false, new TapPlan(broker, RoutingKeys.BookingCreated, "svc"), ct);
             var checks = result.Complete
                 ? await CheckAsync(database, result, bookingPrefix, ct)
                 : Invariants.NotQuiescent(result.Failure ?? $"only {result.Completed} of {result.Bookings} bookings had an outcome");
@@ -263,7 +279,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     /// A drain measures the cold start on purpose: no warm-up. The tap is started before the warm-up, so that its own
     /// JIT is done by the measured phase (it counts only the measured phase's bookings, by their id prefix).
     /// </summary>
-    /// <param name="tap">Where the phase's bookings go on the broker, for the tap; null for the DB ceiling, which uses no broker.</param>
+    /// <param name="tap">Where the phase's bookings go on the broker, for the tap; null for the DB ceiling, which uses
+    /// no broker.</param>
     private async Task<PhaseResult> WarmThenMeasureAsync(
         Func<string, IBenchTarget> newTarget, string phase, Scenario scenario, IReadOnlyList<string> itemIds, string bookingPrefix, bool forCeiling,
         TapPlan? tap, CancellationToken ct)
@@ -275,7 +292,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             {
                 // As fast as the window allows, and nothing left to expire: the warm-up must be over quickly.
                 var warm = scenario with { Bookings = options.Warmup, Rate = null };
-                await WarmAsync(newTarget, phase + " warm-up", warm, itemIds, bookingPrefix.TrimEnd('-') + "w-", witness, ct);
+                var warmPrefix = bookingPrefix.TrimEnd('-') + "w-";
+                await WarmAsync(newTarget, phase + " warm-up", warm, itemIds, warmPrefix, witness, ct);
             }
 
             if (LeadInBookings(scenario) is > 0 and var leadIn)
@@ -289,14 +307,16 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
 
             await using var target = newTarget(phase);
             var times = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.{phase.Replace(' ', '-')}.times.csv");
-            var result = await _phases.RunAsync(target, scenario, Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling), itemIds,
-                options.TimeLimit, new CpuMeter(() => target.ProcessId, () => witness?.Id), ct, times);
+            var plan = Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling);
+            var result = await _phases.RunAsync(target, scenario, plan, itemIds, options.TimeLimit,
+                new CpuMeter(() => target.ProcessId, () => witness?.Id), ct, times);
             if (witness is not null)
             {
                 try
                 {
                     var seen = await witness.StopAsync();
-                    return result with { CrossCheck = CrossCheck.Evaluate(result, seen, fromFirstOutcome: scenario.Mode == LoadMode.Drain) };
+                    var fromFirstOutcome = scenario.Mode == LoadMode.Drain;
+                    return result with { CrossCheck = CrossCheck.Evaluate(result, seen, fromFirstOutcome) };
                 }
                 catch (BenchException e)
                 {
@@ -317,12 +337,13 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     }
 
     /// <summary>An unmeasured phase that must complete, then the quiet wait.</summary>
-    private async Task WarmAsync(Func<string, IBenchTarget> newTarget, string phase, Scenario warm, IReadOnlyList<string> itemIds,
-        string bookingPrefix, TapProcess? witness, CancellationToken ct)
+    private async Task WarmAsync(Func<string, IBenchTarget> newTarget, string phase, Scenario warm,
+        IReadOnlyList<string> itemIds, string bookingPrefix, TapProcess? witness, CancellationToken ct)
     {
         await using var warming = newTarget(phase);
-        var warmed = await _phases.RunAsync(warming, warm, Plan(warm, itemIds, bookingPrefix, options.Seed + 1, forCeiling: true), itemIds,
-            options.TimeLimit, new CpuMeter(() => warming.ProcessId, () => witness?.Id), ct);
+        var plan = Plan(warm, itemIds, bookingPrefix, options.Seed + 1, forCeiling: true);
+        var warmed = await _phases.RunAsync(warming, warm, plan, itemIds, options.TimeLimit,
+            new CpuMeter(() => warming.ProcessId, () => witness?.Id), ct);
         if (!warmed.Complete)
         {
             throw new BenchException($"{phase} did not complete ({warmed.Completed} of {warmed.Bookings} outcomes" +
@@ -341,7 +362,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
 
     /// <summary>
     /// Waits until the service uses less than <see cref="QuietShare"/> of a core for a second (at most
-    /// <see cref="QuietTimeout"/>). After a warm-up the tiered JIT is still compiling (dynamic PGO: an instrumented tier
+    /// <see cref="QuietTimeout"/>). After a warm-up the tiered JIT is still compiling (dynamic PGO: an instrumented
+    /// tier
     /// first, then the optimized one) in the background; at an offered 100/s right after 3,000 warm-up bookings, 35 %
     /// of the service's CPU samples in the first seconds of the measured phase were the JIT.
     /// </summary>
@@ -357,7 +379,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             if (now is null || last is null || now - last < QuietShare * 1000)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  {phase}: quiet {time.GetElapsedTime(started).TotalSeconds:0} s after it ({now - first:0} ms of CPU meanwhile, " +
+                    $"  {phase}: quiet {time.GetElapsedTime(started).TotalSeconds:0} s after it " +
+                    $"({now - first:0} ms of CPU meanwhile, " +
                     $"{now - last:0} ms in the last second)"));
                 return;
             }
@@ -369,8 +392,11 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             $"  {phase}: still busy {QuietTimeout.TotalSeconds:0} s after it; measuring anyway"));
     }
 
-    /// <summary>The tap for one measured phase, listening before the first booking is sent; or why there is none.</summary>
-    private async Task<(TapProcess? Tap, string? Missing)> StartTapAsync(TapPlan plan, Scenario scenario, string bookingPrefix, CancellationToken ct)
+    /// <summary>
+    /// The tap for one measured phase, listening before the first booking is sent; or why there is none.
+    /// </summary>
+    private async Task<(TapProcess? Tap, string? Missing)> StartTapAsync(
+        TapPlan plan, Scenario scenario, string bookingPrefix, CancellationToken ct)
     {
         if (options.TapDll is not { } dll)
         {
@@ -380,7 +406,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         try
         {
             var file = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.{plan.Tag}.tap.json");
-            return (await TapProcess.StartAsync(dll, plan.Broker, _managementApi, plan.BookingKey, bookingPrefix, file, ct), null);
+            var tap = await TapProcess.StartAsync(dll, plan.Broker, _managementApi, plan.BookingKey, bookingPrefix, file, ct);
+            return (tap, null);
         }
         catch (Exception e) when (e is BenchException or System.ComponentModel.Win32Exception)
         {
@@ -388,11 +415,14 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         }
     }
 
-    /// <summary>What the tap of a phase listens to: the scenario's vhost, and the routing key its bookings are published with.</summary>
+    /// <summary>
+    /// What the tap of a phase listens to: the scenario's vhost, and the routing key its bookings are published with.
+    /// </summary>
     private sealed record TapPlan(BrokerSettings Broker, string BookingKey, string Tag);
 
     /// <summary>Enough for every booking, warm-up included, to take all its units from one item.</summary>
-    private int Stock(Scenario scenario) => (scenario.Bookings + options.Warmup + LeadInBookings(scenario)) * scenario.QuantityMax;
+    private int Stock(Scenario scenario) =>
+        (scenario.Bookings + options.Warmup + LeadInBookings(scenario)) * scenario.QuantityMax;
 
     /// <summary>
     /// The DB ceiling's own writes must add up as the service's do (counters equal to the lines, one reservation per

@@ -2,7 +2,9 @@ using BookingSystem.Cli.Messaging.Simulation;
 
 namespace BookingSystem.Cli.Bench;
 
-/// <summary>What a target measured about itself: the service process's peak working set; null when it has none.</summary>
+/// <summary>
+/// What a target measured about itself: the service process's peak working set; null when it has none.
+/// </summary>
 /// <remarks>Its CPU is read by the phase's <see cref="CpuMeter"/>, over the measured phase only.</remarks>
 public sealed record TargetStats(long? PeakWorkingSetBytes)
 {
@@ -21,7 +23,9 @@ public interface IBenchTarget : IAsyncDisposable
     /// <summary>Why the target cannot go on (the service process exited), or null.</summary>
     public string? Failure { get; }
 
-    /// <summary>The process that does the work, when it is not the bench itself (the service), for its CPU time.</summary>
+    /// <summary>
+    /// The process that does the work, when it is not the bench itself (the service), for its CPU time.
+    /// </summary>
     public int? ProcessId { get; }
 
     /// <summary>
@@ -31,10 +35,14 @@ public interface IBenchTarget : IAsyncDisposable
     /// </summary>
     public Task PrepareAsync(Action<ObservedEvent, long> onOutcome, bool drain, CancellationToken ct);
 
-    /// <summary>Starts handling the work (at once for a drain; right after <see cref="PrepareAsync"/> otherwise).</summary>
+    /// <summary>
+    /// Starts handling the work (at once for a drain; right after <see cref="PrepareAsync"/> otherwise).
+    /// </summary>
     public Task StartAsync(CancellationToken ct);
 
-    /// <summary>Hands over one booking or payment; completes when the target has taken it (the broker's confirm, a queue slot).</summary>
+    /// <summary>
+    /// Hands over one booking or payment; completes when the target has taken it (the broker's confirm, a queue slot).
+    /// </summary>
     public Task SendAsync(BenchWork work, CancellationToken ct);
 
     public TargetStats Stats();

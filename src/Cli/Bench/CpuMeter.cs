@@ -12,7 +12,8 @@ public sealed record CpuSnapshot(long Timestamp, double MachineBusyMs, IReadOnly
 /// </summary>
 /// <param name="Seconds">Wall time between the two readings.</param>
 /// <param name="MachineBusyMs">Busy CPU time of all cores (user, system, interrupts, steal) over the phase.</param>
-public sealed record CpuUsage(double Seconds, int Cores, double MachineBusyMs, IReadOnlyDictionary<string, double> ByPartMs, int Bookings)
+public sealed record CpuUsage(
+    double Seconds, int Cores, double MachineBusyMs, IReadOnlyDictionary<string, double> ByPartMs, int Bookings)
 {
     /// <summary>Busy share of the whole machine, 0 to 1.</summary>
     public double MachineBusy => Seconds > 0 ? MachineBusyMs / (Seconds * 1000 * Cores) : 0;
@@ -21,15 +22,18 @@ public sealed record CpuUsage(double Seconds, int Cores, double MachineBusyMs, I
     public double OtherMs => Math.Max(0, MachineBusyMs - ByPartMs.Values.Sum());
 
     /// <summary>The part's CPU as a share of one core (1 = a whole core for the whole phase).</summary>
-    public double? CoreShare(string part) => Seconds > 0 && ByPartMs.TryGetValue(part, out var ms) ? ms / (Seconds * 1000) : null;
+    public double? CoreShare(string part) =>
+        Seconds > 0 && ByPartMs.TryGetValue(part, out var ms) ? ms / (Seconds * 1000) : null;
 
-    public double? MsPerBooking(string part) => Bookings > 0 && ByPartMs.TryGetValue(part, out var ms) ? ms / Bookings : null;
+    public double? MsPerBooking(string part) =>
+        Bookings > 0 && ByPartMs.TryGetValue(part, out var ms) ? ms / Bookings : null;
 
     public static CpuUsage Between(CpuSnapshot start, CpuSnapshot end, int cores, int bookings) => new(
         (end.Timestamp - start.Timestamp) / (double)Stopwatch.Frequency,
         cores,
         Math.Max(0, end.MachineBusyMs - start.MachineBusyMs),
-        end.ByPart.ToDictionary(p => p.Key, p => Math.Max(0, p.Value - start.ByPart.GetValueOrDefault(p.Key)), StringComparer.Ordinal),
+        end.ByPart.ToDictionary(p => p.Key, p => Math.Max(0, p.Value - start.ByPart.GetValueOrDefault(p.Key)),
+            StringComparer.Ordinal),
         bookings);
 
     /// <summary>One line: the machine, then each part as a share of a core and per booking.</summary>
@@ -37,7 +41,8 @@ public sealed record CpuUsage(double Seconds, int Cores, double MachineBusyMs, I
         $"{Seconds:0.0} s, machine {MachineBusy:P0} busy of {Cores} cores: ") + string.Join(", ",
             ByPartMs.Select(p => string.Create(CultureInfo.InvariantCulture,
                 $"{p.Key} {CoreShare(p.Key):P0} ({MsPerBooking(p.Key):0.000} ms/booking)"))
-            .Append(string.Create(CultureInfo.InvariantCulture, $"other {(Seconds > 0 ? OtherMs / (Seconds * 1000) : 0):P0}")));
+            .Append(string.Create(CultureInfo.InvariantCulture,
+                $"other {(Seconds > 0 ? OtherMs / (Seconds * 1000) : 0):P0}")));
 }
 
 /// <summary>
@@ -53,7 +58,9 @@ public sealed class CpuMeter(Func<int?> servicePid, Func<int?> tapPid)
     public const string RabbitMq = "RabbitMQ";
     public const string PostgreSql = "PostgreSQL";
 
-    /// <summary>USER_HZ: the unit of the /proc tick counters, 100 on every Linux the bench runs on (part of the ABI).</summary>
+    /// <summary>
+    /// USER_HZ: the unit of the /proc tick counters, 100 on every Linux the bench runs on (part of the ABI).
+    /// </summary>
     private const double MsPerTick = 10;
 
     public static int Cores => Environment.ProcessorCount;
@@ -93,7 +100,9 @@ public sealed class CpuMeter(Func<int?> servicePid, Func<int?> tapPid)
         return new CpuSnapshot(Stopwatch.GetTimestamp(), MachineBusyMs(), parts);
     }
 
-    /// <summary>User plus system time of a process in milliseconds, or null if it is gone (or this is not Linux).</summary>
+    /// <summary>
+    /// User plus system time of a process in milliseconds, or null if it is gone (or this is not Linux).
+    /// </summary>
     public static double? ProcessMs(int pid)
     {
         try
@@ -106,7 +115,9 @@ public sealed class CpuMeter(Func<int?> servicePid, Func<int?> tapPid)
         }
     }
 
-    /// <summary>utime + stime (fields 14 and 15) of a <c>/proc/PID/stat</c> line; the name in parentheses may hold spaces.</summary>
+    /// <summary>
+    /// utime + stime (fields 14 and 15) of a <c>/proc/PID/stat</c> line; the name in parentheses may hold spaces.
+    /// </summary>
     public static long? ParseProcessTicks(string stat)
     {
         var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -118,7 +129,9 @@ public sealed class CpuMeter(Func<int?> servicePid, Func<int?> tapPid)
                 : null;
     }
 
-    /// <summary>Busy time of all cores in milliseconds: everything in the <c>cpu</c> line of /proc/stat but idle and iowait.</summary>
+    /// <summary>
+    /// Busy time of all cores in milliseconds: everything in the <c>cpu</c> line of /proc/stat but idle and iowait.
+    /// </summary>
     public static double MachineBusyMs()
     {
         try

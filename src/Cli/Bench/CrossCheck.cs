@@ -7,7 +7,9 @@ namespace BookingSystem.Cli.Bench;
 /// <summary>The tap's latency figures (milliseconds, nearest rank).</summary>
 public sealed record TapLatency(int Count, double P50, double P95, double P99, double Max, double Mean);
 
-/// <summary>What RabbitMQ itself counted as routed to the tap's two queues (management API, <c>message_stats.publish</c>).</summary>
+/// <summary>
+/// What RabbitMQ itself counted as routed to the tap's two queues (management API, <c>message_stats.publish</c>).
+/// </summary>
 public sealed record TapBrokerCounts(long Bookings, long Outcomes);
 
 /// <summary>
@@ -43,9 +45,13 @@ public sealed record TapResult(
     public static TapResult Parse(string json) =>
         JsonSerializer.Deserialize<TapResult>(json, Json) ?? throw new JsonException("The tap result is JSON null.");
 
-    /// <summary>Bookings per second from the first outcome to the last (a drain: its queue filled before the service ran).</summary>
+    /// <summary>
+    /// Bookings per second from the first outcome to the last (a drain: its queue filled before the service ran).
+    /// </summary>
     public double? RateAfterFirstOutcome =>
-        FirstOutcomeMs is { } first && LastOutcomeMs is { } last && last > first ? (Completed - 1) / ((last - first) / 1000) : null;
+        FirstOutcomeMs is { } first && LastOutcomeMs is { } last && last > first
+            ? (Completed - 1) / ((last - first) / 1000)
+            : null;
 }
 
 /// <summary>
@@ -55,7 +61,14 @@ public sealed record TapResult(
 /// rate (<see cref="MinimumBookings"/>, <see cref="MinimumSeconds"/>) are shown but not judged.
 /// </summary>
 public sealed record CrossCheck(
-    string Phase, string Verdict, double BenchRate, double TapRate, double BenchP99, double TapP99, int BenchCompleted, TapResult? Tap,
+    string Phase,
+    string Verdict,
+    double BenchRate,
+    double TapRate,
+    double BenchP99,
+    double TapP99,
+    int BenchCompleted,
+    TapResult? Tap,
     string? Problem)
 {
     public const double Tolerance = 0.20;
@@ -100,13 +113,17 @@ public sealed record CrossCheck(
         if (!judged)
         {
             problem = string.Create(CultureInfo.InvariantCulture,
-                $"{bench.Completed} bookings in {bench.Seconds:0.00} s: too few to judge a rate (at least {MinimumBookings:N0} and {MinimumSeconds:0} s)");
+                $"{bench.Completed} bookings in {bench.Seconds:0.00} s: too few to judge a rate " +
+                $"(at least {MinimumBookings:N0} and {MinimumSeconds:0} s)");
         }
 
-        return new CrossCheck(bench.Phase, verdict, benchRate, tapRate, bench.Latency.P99, tap.Latency.P99, bench.Completed, tap, problem);
+        return new CrossCheck(bench.Phase, verdict, benchRate, tapRate, bench.Latency.P99, tap.Latency.P99,
+            bench.Completed, tap, problem);
     }
 
-    /// <summary>No tap for this phase (not built, or it failed): said so next to the figures, which are then unconfirmed.</summary>
+    /// <summary>
+    /// No tap for this phase (not built, or it failed): said so next to the figures, which are then unconfirmed.
+    /// </summary>
     public static CrossCheck Missing(PhaseResult bench, string reason) =>
         new(bench.Phase, NotRun, bench.BookingsPerSecond, 0, bench.Latency.P99, 0, bench.Completed, null, reason);
 
@@ -120,18 +137,22 @@ public sealed record CrossCheck(
 
         var broker = Tap.BrokerRouted is { } routed
             ? string.Create(CultureInfo.InvariantCulture,
-                $"; since it started (warm-up included) it received {Tap.BookingMessages:N0} bookings and {Tap.OutcomeMessages:N0} outcomes, " +
+                $"; since it started (warm-up included) it received {Tap.BookingMessages:N0} bookings and " +
+                $"{Tap.OutcomeMessages:N0} outcomes, " +
                 $"RabbitMQ says it routed {routed.Bookings:N0} and {routed.Outcomes:N0} to it")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"{Verdict} bookings/s {BenchRate:0.0} vs tap {TapRate:0.0} ({Signed(Difference(BenchRate, TapRate))}), " +
             $"p99 {BenchP99:0.0} vs tap {TapP99:0.0} ms ({Signed(Difference(BenchP99, TapP99))}); " +
-            $"tap p50 {Tap.Latency.P50:0.0} ms, saw {Tap.Completed:N0} of {BenchCompleted:N0}{broker}{(Problem is null ? "" : " — " + Problem)}");
+            $"tap p50 {Tap.Latency.P50:0.0} ms, saw {Tap.Completed:N0} of {BenchCompleted:N0}{broker}") +
+            (Problem is null ? "" : " — " + Problem);
     }
 
-    private static bool Within(double value, double reference, double allowed) => Math.Abs(value - reference) <= allowed;
+    private static bool Within(double value, double reference, double allowed) =>
+        Math.Abs(value - reference) <= allowed;
 
-    private static double Difference(double value, double reference) => reference == 0 ? 0 : (value - reference) / reference;
+    private static double Difference(double value, double reference) =>
+        reference == 0 ? 0 : (value - reference) / reference;
 
     /// <summary>A share as a signed percentage, "+0.0%" for anything that rounds to zero (not "-0.0%").</summary>
     private static string Signed(double fraction) =>

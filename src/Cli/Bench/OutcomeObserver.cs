@@ -3,6 +3,7 @@ using BookingSystem.Cli.Messaging;
 using BookingSystem.Cli.Messaging.Simulation;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace BookingSystem.Cli.Bench;
 
@@ -37,8 +38,8 @@ public sealed class OutcomeObserver : IAsyncDisposable
     public int Unreadable => Volatile.Read(ref _unreadable);
 
     /// <param name="onOutcome">Each outcome with the <see cref="TimeProvider.GetTimestamp"/> of its arrival.</param>
-    public static async Task<OutcomeObserver> StartAsync(BrokerSettings broker, Action<ObservedEvent, long> onOutcome, TimeProvider time,
-        CancellationToken ct)
+    public static async Task<OutcomeObserver> StartAsync(
+        BrokerSettings broker, Action<ObservedEvent, long> onOutcome, TimeProvider time, CancellationToken ct)
     {
         var factory = broker.CreateConnectionFactory();
         factory.ClientProvidedName += " (bench observer)";
@@ -55,7 +56,9 @@ public sealed class OutcomeObserver : IAsyncDisposable
         try
         {
             var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-            var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: ct)).QueueName;
+            var declared = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true,
+                cancellationToken: ct);
+            var queue = declared.QueueName;
             await channel.QueueBindAsync(queue, broker.Exchange, Binding, cancellationToken: ct);
             var observer = new OutcomeObserver(connection, channel, queue);
             var consumer = new AsyncEventingBasicConsumer(channel);
@@ -81,7 +84,7 @@ public sealed class OutcomeObserver : IAsyncDisposable
             await _channel.CloseAsync();
             await _connection.CloseAsync();
         }
-        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.AlreadyClosedException or OperationCanceledException or IOException)
+        catch (Exception e) when (e is AlreadyClosedException or OperationCanceledException or IOException)
         {
             // The connection is gone already: so is the exclusive queue.
         }
@@ -90,7 +93,8 @@ public sealed class OutcomeObserver : IAsyncDisposable
         _connection.Dispose();
     }
 
-    private void Deliver(string routingKey, ReadOnlySpan<byte> body, long arrived, Action<ObservedEvent, long> onOutcome)
+    private void Deliver(
+        string routingKey, ReadOnlySpan<byte> body, long arrived, Action<ObservedEvent, long> onOutcome)
     {
         try
         {

@@ -24,9 +24,13 @@ public static class Pacer
     /// <summary>Offered rates above this are paced by the timer instead (see the summary).</summary>
     public const double MaximumRate = 200;
 
-    /// <summary>Whether this pacer is for <paramref name="rate"/>: up to <see cref="MaximumRate"/>, on Linux, on the real monotonic clock.</summary>
+    /// <summary>
+    /// Whether this pacer is for <paramref name="rate"/>: up to <see cref="MaximumRate"/>, on Linux, on the real
+    /// monotonic clock.
+    /// </summary>
     public static bool Suits(double rate, TimeProvider time) =>
-        rate <= MaximumRate && OperatingSystem.IsLinux() && time == TimeProvider.System && Stopwatch.Frequency == 1_000_000_000;
+        rate <= MaximumRate && OperatingSystem.IsLinux() && time == TimeProvider.System
+        && Stopwatch.Frequency == 1_000_000_000;
 
     /// <summary>Runs <paramref name="sendAll"/> on a new thread; completes when it returns or throws.</summary>
     public static Task RunAsync(Action sendAll)
@@ -52,7 +56,9 @@ public static class Pacer
         return done.Task;
     }
 
-    /// <summary>Sleeps until the <see cref="Stopwatch"/> timestamp <paramref name="due"/> (nanoseconds of the monotonic clock).</summary>
+    /// <summary>
+    /// Sleeps until the <see cref="Stopwatch"/> timestamp <paramref name="due"/> (nanoseconds of the monotonic clock).
+    /// </summary>
     public static void SleepUntil(long due, CancellationToken ct)
     {
         var deadline = new Timespec { Seconds = due / 1_000_000_000, Nanoseconds = due % 1_000_000_000 };
@@ -68,7 +74,8 @@ public static class Pacer
     }
 
     /// <returns>0, or the error number (it does not set errno).</returns>
-    /// <remarks>DllImport, not LibraryImport: the generated stub needs unsafe code, which this project does not allow.</remarks>
+    /// <remarks>DllImport, not LibraryImport: the generated stub needs unsafe code, which this project does not
+    /// allow.</remarks>
     [DllImport("libc", EntryPoint = "clock_nanosleep")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int ClockNanosleep(int clock, int flags, ref Timespec request, IntPtr remain);

@@ -6,13 +6,19 @@ using Npgsql;
 namespace BookingSystem.Cli.Bench;
 
 /// <summary>One measured phase: what went in, what came back, and how fast.</summary>
-/// <param name="Seconds">From the first booking sent (for a drain: from the target's start) to the last first outcome.</param>
-/// <param name="FinalSeconds">Until the last booking's final outcome (payments answered, expired holds released), if all came.</param>
-/// <param name="CpuMsPerBooking">The service's CPU per booking with an outcome, over the measured phase only (<see cref="Cpu"/>).</param>
-/// <param name="Cpu">Where the CPU went from the first booking sent (a drain: the service's start) to the last final outcome.</param>
+/// <param name="Seconds">From the first booking sent (for a drain: from the target's start) to the last first
+/// outcome.</param>
+/// <param name="FinalSeconds">Until the last booking's final outcome (payments answered, expired holds released), if
+/// all came.</param>
+/// <param name="CpuMsPerBooking">The service's CPU per booking with an outcome, over the measured phase only (<see
+/// cref="Cpu"/>).</param>
+/// <param name="Cpu">Where the CPU went from the first booking sent (a drain: the service's start) to the last final
+/// outcome.</param>
 /// <param name="CrossCheck">The tap's figures for the same phase and whether the bench's agree with them.</param>
-/// <param name="FirstOutcomeSeconds">When the first outcome came back, from the same start as <paramref name="Seconds"/>.</param>
-/// <param name="Publisher">How late the bench's sends were against their due time, and how long the confirms took.</param>
+/// <param name="FirstOutcomeSeconds">When the first outcome came back, from the same start as <paramref
+/// name="Seconds"/>.</param>
+/// <param name="Publisher">How late the bench's sends were against their due time, and how long the confirms
+/// took.</param>
 public sealed record PhaseResult(
     string Phase,
     int Bookings,
@@ -35,7 +41,9 @@ public sealed record PhaseResult(
 {
     public bool Complete => !TimedOut && Failure is null && Completed == Bookings && Outcomes.None == 0;
 
-    /// <summary>Bookings per second from the first outcome to the last: a drain's rate once the service answers.</summary>
+    /// <summary>
+    /// Bookings per second from the first outcome to the last: a drain's rate once the service answers.
+    /// </summary>
     public double? RateAfterFirstOutcome =>
         FirstOutcomeSeconds is { } first && Seconds > first ? (Completed - 1) / (Seconds - first) : null;
 }
@@ -44,9 +52,11 @@ public sealed record PhaseResult(
 /// The bench's own publisher: how late each booking went out against when it was due (at a fixed rate; the
 /// latency counts from the due time, so lateness is the harness's) and how long the broker took to confirm it.
 /// </summary>
-/// <param name="GcPauseMs">The bench process's own garbage-collection pauses over the phase (every thread stops).</param>
+/// <param name="GcPauseMs">The bench process's own garbage-collection pauses over the phase (every thread
+/// stops).</param>
 /// <param name="GcCollections">Its collections over the phase, generations 0, 1 and 2.</param>
-public sealed record PublisherStats(LatencyStats LateMs, LatencyStats ConfirmMs, double GcPauseMs = 0, IReadOnlyList<int>? GcCollections = null);
+public sealed record PublisherStats(
+    LatencyStats LateMs, LatencyStats ConfirmMs, double GcPauseMs = 0, IReadOnlyList<int>? GcCollections = null);
 
 /// <summary>
 /// Runs one phase against a target: sends the bookings (paced by the scenario's mode), answers each first hold
@@ -55,13 +65,16 @@ public sealed record PublisherStats(LatencyStats LateMs, LatencyStats ConfirmMs,
 /// </summary>
 public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 {
-    /// <summary>How long to keep listening once every booking has its final outcome, so that a second outcome is seen.</summary>
+    /// <summary>
+    /// How long to keep listening once every booking has its final outcome, so that a second outcome is seen.
+    /// </summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
-    public async Task<PhaseResult> RunAsync(IBenchTarget target, Scenario scenario, IReadOnlyList<PlannedBooking> bookings,
-        IReadOnlyList<string> itemIds, TimeSpan timeLimit, CpuMeter meter, CancellationToken ct, string? timesPath = null)
+    public async Task<PhaseResult> RunAsync(
+        IBenchTarget target, Scenario scenario, IReadOnlyList<PlannedBooking> bookings, IReadOnlyList<string> itemIds,
+        TimeSpan timeLimit, CpuMeter meter, CancellationToken ct, string? timesPath = null)
     {
         var ledger = new BenchLedger(bookings, itemIds);
         var drain = scenario.Mode == LoadMode.Drain;
@@ -129,8 +142,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
                         window.Wait(limit.Token);
                         ledger.Sent(i, time.GetElapsedTime(origin, due));
                         lateMs[i] = time.GetElapsedTime(due).TotalMilliseconds;
-                        sends.Add(TimedSendAsync(target, new BenchWork(i, bookings[i]), window, releaseAfterSend: false, failures, confirmMs, origin,
-                            limit.Token));
+                        sends.Add(TimedSendAsync(target, new BenchWork(i, bookings[i]), window, releaseAfterSend: false,
+                            failures, confirmMs, origin, limit.Token));
                     }
                 });
             }
@@ -143,7 +156,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
                 ledger.Sent(i, sentAt ?? now);
                 lateMs[i] = sentAt is { } due ? (now - due).TotalMilliseconds : 0;
                 // In a drain nothing comes back while the queue fills: the window only bounds the confirms in flight.
-                sends.Add(TimedSendAsync(target, new BenchWork(i, bookings[i]), window, drain, failures, confirmMs, origin, limit.Token));
+                sends.Add(TimedSendAsync(target, new BenchWork(i, bookings[i]), window, drain, failures, confirmMs, origin,
+                    limit.Token));
             }
 
             await Task.WhenAll(sends);
@@ -191,9 +205,13 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
             ledger.WriteTimes(csv, origin * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
         }
 
-        var cpu = cpuStart is null ? null : CpuUsage.Between(cpuStart, cpuEnd ?? meter.Read(), CpuMeter.Cores, ledger.WithOutcome);
-        var publisher = new PublisherStats(LatencyStats.From(lateMs.Take(ledger.SentCount)), LatencyStats.From(confirmMs.Take(ledger.SentCount)),
-            (GC.GetTotalPauseDuration() - gcStart.Pause).TotalMilliseconds, [.. GcCounts().Zip(gcStart.Counts, (end, start) => end - start)]);
+        var cpu = cpuStart is null
+            ? null
+            : CpuUsage.Between(cpuStart, cpuEnd ?? meter.Read(), CpuMeter.Cores, ledger.WithOutcome);
+        var sentCount = ledger.SentCount;
+        var publisher = new PublisherStats(LatencyStats.From(lateMs.Take(sentCount)), LatencyStats.From(confirmMs.Take(sentCount)),
+            (GC.GetTotalPauseDuration() - gcStart.Pause).TotalMilliseconds,
+            [.. GcCounts().Zip(gcStart.Counts, (end, start) => end - start)]);
         return Result(target, ledger, start, timedOut, failures) with
         {
             Cpu = cpu,
@@ -217,7 +235,10 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
             ledger.AllFinal && ledger.LastFinalAt is { } final ? Math.Max((final - start).TotalSeconds, 0) : null);
     }
 
-    /// <summary>Waits until booking <paramref name="index"/> is due at <paramref name="rate"/> per second; returns when it was due.</summary>
+    /// <summary>
+    /// Waits until booking <paramref name="index"/> is due at <paramref name="rate"/> per second; returns when it was
+    /// due.
+    /// </summary>
     /// <remarks>
     /// One sleep until the due time (rounded up to the timer's millisecond, so a send is never early), then every
     /// booking that is due goes at once. It used to poll in 1 ms steps: a thousand timer wake-ups a second whatever the
@@ -239,8 +260,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
     private static int[] GcCounts() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     /// <summary>A booking's send, with how long its confirm took (milliseconds) recorded at its index.</summary>
-    private async Task TimedSendAsync(IBenchTarget target, BenchWork work, SemaphoreSlim slot, bool releaseAfterSend, SendFailures failures,
-        double[] confirmMs, long origin, CancellationToken ct)
+    private async Task TimedSendAsync(IBenchTarget target, BenchWork work, SemaphoreSlim slot, bool releaseAfterSend,
+        SendFailures failures, double[] confirmMs, long origin, CancellationToken ct)
     {
         var sent = time.GetElapsedTime(origin);
         await SendAsync(target, work, slot, releaseAfterSend, failures, ct);
@@ -249,7 +270,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 
     /// <summary>
     /// One send, never thrown: a failure is counted and frees its <paramref name="slot"/> (no outcome will). With
-    /// <paramref name="releaseAfterSend"/> the slot bounds the sends in flight rather than the bookings awaiting an outcome.
+    /// <paramref name="releaseAfterSend"/> the slot bounds the sends in flight rather than the bookings awaiting an
+    /// outcome.
     /// </summary>
     private static async Task SendAsync(IBenchTarget target, BenchWork work, SemaphoreSlim slot, bool releaseAfterSend, SendFailures failures, CancellationToken ct)
     {
@@ -274,7 +296,9 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
         }
     }
 
-    /// <summary>A payment waits for a slot of its own: payments must not take the window away from the bookings.</summary>
+    /// <summary>
+    /// A payment waits for a slot of its own: payments must not take the window away from the bookings.
+    /// </summary>
     private static async Task SendPaymentAsync(IBenchTarget target, BenchWork work, SemaphoreSlim slots, SendFailures failures, CancellationToken ct)
     {
         try

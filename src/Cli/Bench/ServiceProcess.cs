@@ -56,7 +56,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string SocketPath { get; }
 
-    /// <summary>What <c>ASPNETCORE_URLS</c> must say for the service to listen on <paramref name="socketPath"/>.</summary>
+    /// <summary>
+    /// What <c>ASPNETCORE_URLS</c> must say for the service to listen on <paramref name="socketPath"/>.
+    /// </summary>
     public static string UrlOf(string socketPath) => "http://unix:" + socketPath;
 
     public int Id => _process.Id;
@@ -65,7 +67,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    /// <summary>The higher of the sampled resident set and the kernel's high-water mark (VmHWM), for the process's lifetime.</summary>
+    /// <summary>
+    /// The higher of the sampled resident set and the kernel's high-water mark (VmHWM), for the process's lifetime.
+    /// </summary>
     public long PeakWorkingSetBytes
     {
         get
@@ -75,7 +79,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <param name="settings">The environment of the process: configuration keys (<c>RabbitMq__Host</c>, ...); <c>ASPNETCORE_URLS</c> is set here.</param>
+    /// <param name="settings">The environment of the process: configuration keys (<c>RabbitMq__Host</c>, ...);
+    /// <c>ASPNETCORE_URLS</c> is set here.</param>
     /// <param name="socketPath">Where it listens; a stale socket file of an earlier process is removed first.</param>
     public static ServiceProcess Start(string dll, IReadOnlyDictionary<string, string> settings, string socketPath, string logPath)
     {
@@ -86,8 +91,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         // sh opens the log for appending and becomes the service (exec): the same pid, no process in between.
-        foreach (var argument in new[] { "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", Path.GetFullPath(logPath),
-                     Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll })
+        string[] arguments =
+        [
+            "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", Path.GetFullPath(logPath),
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll,
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -132,7 +141,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (HasExited)
             {
-                throw new BenchException($"The InventoryService exited with code {_process.ExitCode} before {path} answered (see its log).");
+                throw new BenchException(
+                    $"The InventoryService exited with code {_process.ExitCode} before {path} answered (see its log).");
             }
 
             try
@@ -155,10 +165,14 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100, ct);
         }
 
-        throw new BenchException($"The InventoryService did not answer 200 on {UrlOf(SocketPath)}{path} within {timeout.TotalSeconds:0} s (see its log).");
+        throw new BenchException(
+            $"The InventoryService did not answer 200 on {UrlOf(SocketPath)}{path} within {timeout.TotalSeconds:0} s (see its log).");
     }
 
-    /// <summary>SIGTERM (the graceful stop: consumers drain, the outbox dispatcher finishes its batch), then SIGKILL after <see cref="StopGrace"/>.</summary>
+    /// <summary>
+    /// SIGTERM (the graceful stop: consumers drain, the outbox dispatcher finishes its batch), then SIGKILL after <see
+    /// cref="StopGrace"/>.
+    /// </summary>
     public async Task StopAsync()
     {
         if (!_process.HasExited)
@@ -222,5 +236,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 }
 
-/// <summary>A bench failure worth one line to the operator (the cause, if any, is in <see cref="Exception.InnerException"/>).</summary>
+/// <summary>
+/// A bench failure worth one line to the operator (the cause, if any, is in <see cref="Exception.InnerException"/>).
+/// </summary>
 public sealed class BenchException(string message, Exception? inner = null) : Exception(message, inner);

@@ -30,10 +30,13 @@ public sealed class TapProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    /// <param name="bookingKey">The routing key the phase's bookings are published with (the broker ceiling prefixes it).</param>
-    /// <param name="bookingPrefix">Only bookings whose ids start with this count (a warm-up's stragglers do not).</param>
-    public static async Task<TapProcess> StartAsync(string dll, BrokerSettings broker, Uri? management, string bookingKey, string bookingPrefix,
-        string resultPath, CancellationToken ct)
+    /// <param name="bookingKey">The routing key the phase's bookings are published with (the broker ceiling prefixes
+    /// it).</param>
+    /// <param name="bookingPrefix">Only bookings whose ids start with this count (a warm-up's stragglers do
+    /// not).</param>
+    public static async Task<TapProcess> StartAsync(
+        string dll, BrokerSettings broker, Uri? management, string bookingKey, string bookingPrefix, string resultPath,
+        CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -42,9 +45,13 @@ public sealed class TapProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dll, "--out", resultPath, "--exchange", broker.Exchange, "--booking-key", bookingKey,
-                     "--outcome-key", OutcomeObserver.Binding, "--booking-prefix", bookingPrefix,
-                     "--times", Path.ChangeExtension(resultPath, ".times.csv") })
+        string[] arguments =
+        [
+            dll, "--out", resultPath, "--exchange", broker.Exchange, "--booking-key", bookingKey,
+            "--outcome-key", OutcomeObserver.Binding, "--booking-prefix", bookingPrefix,
+            "--times", Path.ChangeExtension(resultPath, ".times.csv"),
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -134,8 +141,8 @@ public sealed class TapProcess : IAsyncDisposable
 
     private async Task<string> ErrorsAsync()
     {
-        var errors = await _errors.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "",
-            TaskScheduler.Default);
+        var errors = await _errors.WaitAsync(TimeSpan.FromSeconds(5))
+            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "", TaskScheduler.Default);
         return errors.Trim();
     }
 }

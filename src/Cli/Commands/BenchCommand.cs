@@ -93,15 +93,20 @@ public static class BenchCommand
         }, 0, 100_000);
         var leadIn = Ranged(new Option<int>("--lead-in")
         {
-            Description = "Seconds at the offered rate, unmeasured, after the warm-up of a --rate phase (the JIT settles on its code paths).",
+            Description = "Seconds at the offered rate, unmeasured, after the warm-up of a --rate phase " +
+                "(the JIT settles on its code paths).",
             DefaultValueFactory = _ => 10,
         }, 0, 600);
         var keep = new Option<bool>("--keep") { Description = "Keep each scenario's database and virtual host afterwards." };
         var tapDll = new Option<FileInfo>("--tap-dll")
         {
-            Description = "The tap that cross-checks each phase from outside the bench (default: src/BenchTap/bin/Release/net10.0/booking-tap.dll).",
+            Description = "The tap that cross-checks each phase from outside the bench " +
+                "(default: src/BenchTap/bin/Release/net10.0/booking-tap.dll).",
         };
-        var noTap = new Option<bool>("--no-tap") { Description = "Run without the cross-check (the figures are then unconfirmed)." };
+        var noTap = new Option<bool>("--no-tap")
+        {
+            Description = "Run without the cross-check (the figures are then unconfirmed).",
+        };
 
         var command = new Command("bench",
             "Benchmark the InventoryService: start one service process on a database and vhost of its own, publish BookingCreated " +
@@ -110,7 +115,8 @@ public static class BenchCommand
             "with the same load. See docs/benchmarks.md.")
         {
             scenario, size, bookings, items, rate, window, failureRate, expireRate, timeLimit, noCeilings, dbBatch, dbConnections, echoPrefetch,
-            echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, leadIn, keep, tapDll, noTap,
+            echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, leadIn, keep,
+            tapDll, noTap,
         };
         command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
         {
@@ -139,7 +145,8 @@ public static class BenchCommand
                 return CommandFailures.Failed;
             }
 
-            var tap = parse.GetValue(tapDll)?.FullName ?? Path.Combine(root, "src", "BenchTap", "bin", "Release", "net10.0", "booking-tap.dll");
+            var tap = parse.GetValue(tapDll)?.FullName
+                ?? Path.Combine(root, "src", "BenchTap", "bin", "Release", "net10.0", "booking-tap.dll");
             var noTapReason = parse.GetValue(noTap) ? "--no-tap"
                 : File.Exists(tap) ? null
                 : $"the tap is not built at {tap} (dotnet build BookingSystem.sln -c Release, or --tap-dll)";

@@ -7,7 +7,9 @@ public sealed class CpuMeterTests
     [Fact]
     public void A_process_line_gives_user_plus_system_ticks_even_with_a_name_of_spaces_and_parentheses()
     {
-        const string stat = "4242 (dotnet (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 30 0 1000 1 1 18446744073709551615";
+        const string stat =
+            "4242 (dotnet (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 30 0 1000 1 1 " +
+            "18446744073709551615";
 
         Assert.Equal(1_801, CpuMeter.ParseProcessTicks(stat));
     }
@@ -22,7 +24,8 @@ public sealed class CpuMeterTests
     [Fact]
     public void Usage_between_two_readings_is_per_part_per_core_and_per_booking()
     {
-        var start = new CpuSnapshot(0, 1_000, new Dictionary<string, double> { [CpuMeter.Service] = 100, [CpuMeter.Bench] = 50 });
+        var start = new CpuSnapshot(0, 1_000,
+            new Dictionary<string, double> { [CpuMeter.Service] = 100, [CpuMeter.Bench] = 50 });
         var end = new CpuSnapshot(2 * System.Diagnostics.Stopwatch.Frequency, 4_000,
             new Dictionary<string, double> { [CpuMeter.Service] = 1_100, [CpuMeter.Bench] = 450 });
 
@@ -33,7 +36,9 @@ public sealed class CpuMeterTests
         Assert.Equal((0.5, 0.2), (usage.CoreShare(CpuMeter.Service), usage.CoreShare(CpuMeter.Bench)));
         Assert.Equal(0.5, usage.MsPerBooking(CpuMeter.Service));
         Assert.Equal(1_600, usage.OtherMs);
-        Assert.Equal("2.0 s, machine 75 % busy of 2 cores: service 50 % (0.500 ms/booking), bench 20 % (0.200 ms/booking), other 80 %",
+        Assert.Equal(
+            "2.0 s, machine 75 % busy of 2 cores: service 50 % (0.500 ms/booking), bench 20 % (0.200 ms/booking), " +
+            "other 80 %",
             usage.Describe());
     }
 
