@@ -28,10 +28,18 @@ public sealed class BenchInfrastructure : IDisposable
             new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Broker.UserName}:{Broker.Password}")));
     }
 
+    /// <summary>
+    /// RabbitMQ's management API (<c>http://host:port/api/</c>), for the tap's count of what the broker routed.
+    /// </summary>
+    public Uri ManagementApi => _management.BaseAddress!;
+
     /// <summary>The broker of <c>.env</c>; a scenario uses it with its own virtual host.</summary>
     public BrokerSettings Broker { get; }
 
-    /// <summary>The connection string <c>eng/run.sh</c> gives the service (Npgsql's defaults for everything else), for a database.</summary>
+    /// <summary>
+    /// The connection string <c>eng/run.sh</c> gives the service (Npgsql's defaults for everything else), for a
+    /// database.
+    /// </summary>
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
         Host = _settings.Get("POSTGRES_HOST") ?? "127.0.0.1",
@@ -41,7 +49,8 @@ public sealed class BenchInfrastructure : IDisposable
         Password = _settings.Get("POSTGRES_PASSWORD"),
     }.ConnectionString;
 
-    /// <param name="synchronousCommit">Set on the database (<c>ALTER DATABASE ... SET</c>), so every session of the service and of the ceiling has it.</param>
+    /// <param name="synchronousCommit">Set on the database (<c>ALTER DATABASE ... SET</c>), so every session of the
+    /// service and of the ceiling has it.</param>
     public async Task<BenchDatabase> CreateDatabaseAsync(string name, string synchronousCommit, CancellationToken ct)
     {
         try
@@ -119,11 +128,15 @@ public sealed class BenchDatabase(string name, string connectionString, BenchInf
 
     public NpgsqlDataSource DataSource { get; } = NpgsqlDataSource.Create(connectionString);
 
-    /// <summary>Item ids as <see cref="SeedItemsAsync"/> makes them: the prefix and a six-digit number from 1.</summary>
+    /// <summary>
+    /// Item ids as <see cref="SeedItemsAsync"/> makes them: the prefix and a six-digit number from 1.
+    /// </summary>
     public static IReadOnlyList<string> ItemIds(string prefix, int count) =>
         Enumerable.Range(1, count).Select(n => prefix + n.ToString("D6", CultureInfo.InvariantCulture)).ToList();
 
-    /// <summary>Inserts items straight into the service's table (migrated by the service at start-up); no low-stock threshold.</summary>
+    /// <summary>
+    /// Inserts items straight into the service's table (migrated by the service at start-up); no low-stock threshold.
+    /// </summary>
     public async Task SeedItemsAsync(string prefix, int count, int stock, CancellationToken ct)
     {
         await using var command = DataSource.CreateCommand("""
@@ -160,7 +173,10 @@ public sealed class BenchDatabase(string name, string connectionString, BenchInf
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Counters of the items whose ids start with <paramref name="itemPrefix"/>, with the units their holding reservations' lines add up to.</summary>
+    /// <summary>
+    /// Counters of the items whose ids start with <paramref name="itemPrefix"/>, with the units their holding
+    /// reservations' lines add up to.
+    /// </summary>
     public async Task<IReadOnlyList<ItemState>> ItemStatesAsync(string itemPrefix, CancellationToken ct)
     {
         await using var command = DataSource.CreateCommand("""

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BookingSystem.Cli.Messaging.Simulation;
 using BookingSystem.Contracts;
 
@@ -15,7 +16,9 @@ public sealed record BenchWork(int Index, PlannedBooking Booking, PaymentToSend?
 /// </summary>
 public readonly record struct Observation(bool FirstOutcome, PaymentToSend? Payment);
 
-/// <summary>The final outcomes of a phase's bookings: per outcome how many, and the bookings without exactly one.</summary>
+/// <summary>
+/// The final outcomes of a phase's bookings: per outcome how many, and the bookings without exactly one.
+/// </summary>
 public sealed record OutcomeSummary(
     IReadOnlyDictionary<string, int> ByOutcome, int Bookings, int ExactlyOne, int None, int Several, int Unexpected, int DuplicateDeliveries,
     IReadOnlyList<string> Problems)
@@ -43,6 +46,7 @@ public sealed class BenchLedger
     private readonly TimeSpan[] _outcomeAt;
     private int _sent;
     private int _withOutcome;
+    private TimeSpan? _firstOutcomeAt;
     private TimeSpan? _lastOutcomeAt;
 
     public BenchLedger(IReadOnlyList<PlannedBooking> bookings, IEnumerable<string> itemIds)
@@ -86,7 +90,23 @@ public sealed class BenchLedger
         }
     }
 
-    /// <summary>When the last booking got its first reservation outcome: the end of the throughput measurement.</summary>
+    /// <summary>
+    /// When the first booking got its first reservation outcome (a drain's rate once the service answers).
+    /// </summary>
+    public TimeSpan? FirstOutcomeAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _firstOutcomeAt;
+            }
+        }
+    }
+
+    /// <summary>
+    /// When the last booking got its first reservation outcome: the end of the throughput measurement.
+    /// </summary>
     public TimeSpan? LastOutcomeAt
     {
         get
@@ -110,7 +130,10 @@ public sealed class BenchLedger
         }
     }
 
-    /// <summary>Every booking has its final outcome (for a paid one: the answer to its payment; for one left to expire: the release).</summary>
+    /// <summary>
+    /// Every booking has its final outcome (for a paid one: the answer to its payment; for one left to expire: the
+    /// release).
+    /// </summary>
     public bool AllFinal
     {
         get
@@ -122,7 +145,8 @@ public sealed class BenchLedger
         }
     }
 
-    /// <param name="at">When it was sent; in a rate-paced phase when it was due, so a publisher that falls behind is not hidden.</param>
+    /// <param name="at">When it was sent; in a rate-paced phase when it was due, so a publisher that falls behind is
+    /// not hidden.</param>
     public void Sent(int index, TimeSpan at)
     {
         lock (_gate)
@@ -151,11 +175,35 @@ public sealed class BenchLedger
                     _lastOutcomeAt = at;
                 }
 
+                if (_firstOutcomeAt is not { } earliest || at < earliest)
+                {
+                    _firstOutcomeAt = at;
+                }
+
                 first = true;
             }
 
             return new Observation(first, payment);
         }
+    }
+
+    /// <summary>
+    /// One line per booking: its id, when it was sent (or due) and when its first outcome came, in milliseconds of the
+    /// machine's monotonic clock (<paramref name="originMs"/> is the phase's origin on it), as the tap writes its own.
+    /// </summary>
+    public void WriteTimes(TextWriter csv, double originMs)
+    {
+        lock (_gate)
+        {
+            csv.WriteLine("bookingId,sentMs,outcomeMs");
+            for (var i = 0; i < _sentAt.Length; i++)
+            {
+                csv.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{Bookings[i].BookingId},{Ms(_sentAt[i]):0.000},{Ms(_outcomeAt[i]):0.000}"));
+            }
+        }
+
+        double? Ms(TimeSpan at) => at == NotYet ? null : originMs + at.TotalMilliseconds;
     }
 
     /// <summary>Sent to first reservation outcome, over the bookings that have both.</summary>
@@ -188,7 +236,10 @@ public sealed class BenchLedger
         }
     }
 
-    /// <summary>The service's answer to a BookingCreated (a failure for lack of stock or item, not a refund request after payment).</summary>
+    /// <summary>
+    /// The service's answer to a BookingCreated (a failure for lack of stock or item, not a refund request after
+    /// payment).
+    /// </summary>
     private static bool IsReservationOutcome(ObservedEvent observed) =>
         observed.EventType == EventTypes.InventoryReserved
         || (observed.EventType == EventTypes.InventoryReservationFailed

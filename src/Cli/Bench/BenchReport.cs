@@ -10,12 +10,21 @@ namespace BookingSystem.Cli.Bench;
 public sealed record ScenarioResult(
     Scenario Scenario, PhaseResult? Service, PhaseResult? BrokerCeiling, PhaseResult? DbCeiling, IReadOnlyList<CheckResult> Checks, string? Error)
 {
-    /// <summary>The service's bookings/s as a share of the broker ceiling's (1 = as fast as the broker alone).</summary>
+    /// <summary>
+    /// The service's bookings/s as a share of the broker ceiling's (1 = as fast as the broker alone).
+    /// </summary>
     public double? VsBroker => Ratio(BrokerCeiling);
 
     public double? VsDatabase => Ratio(DbCeiling);
 
-    public bool Passed => Error is null && Service is { Complete: true } && Checks.Count > 0 && Checks.All(c => c.Passed);
+    /// <summary>
+    /// The run's checks passed and no phase's figures were contradicted by the tap (a cross-check that was not run or
+    /// not judged is shown as such but fails nothing).
+    /// </summary>
+    public bool Passed => Error is null && Service is { Complete: true } && Checks.Count > 0
+        && Checks.All(c => c.Passed) && !Phases.Any(p => p.CrossCheck is { Failed: true });
+
+    public IEnumerable<PhaseResult> Phases => new[] { Service, BrokerCeiling, DbCeiling }.OfType<PhaseResult>();
 
     private double? Ratio(PhaseResult? ceiling) =>
         Service is { BookingsPerSecond: > 0 } service && ceiling is { BookingsPerSecond: > 0 } ? service.BookingsPerSecond / ceiling.BookingsPerSecond : null;
@@ -34,8 +43,8 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
 {
     public static readonly IReadOnlyList<string> Columns =
     [
-        "scenario", "phase", "bookings", "done", "bookings/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "peak WS MB", "CPU ms/booking", "vs broker", "vs DB",
-        "checks",
+        "scenario", "phase", "bookings", "done", "bookings/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "peak WS MB",
+        "CPU ms/booking", "bench CPU %", "machine %", "vs broker", "vs DB", "tap", "checks",
     ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -49,7 +58,9 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
 
     public bool Passed => Scenarios.Count > 0 && Scenarios.All(s => s.Passed);
 
-    /// <summary>One row per phase: the service first, its ratios and checks on its row, the ceilings under it.</summary>
+    /// <summary>
+    /// One row per phase: the service first, its ratios and checks on its row, the ceilings under it.
+    /// </summary>
     public IReadOnlyList<IReadOnlyList<string>> Rows() =>
         Scenarios.SelectMany(s => new[] { (Phase: s.Service, First: true), (Phase: s.BrokerCeiling, First: false), (Phase: s.DbCeiling, First: false) }
             .Where(p => p.Phase is not null || p.First)
@@ -85,7 +96,9 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
         output.WriteLine(Passed ? "RESULT: PASS" : "RESULT: FAIL");
     }
 
-    /// <summary>The dated section for <c>docs/benchmarks.md</c>: command, machine, settings, the table, outcomes and checks.</summary>
+    /// <summary>
+    /// The dated section for <c>docs/benchmarks.md</c>: command, machine, settings, the table, outcomes and checks.
+    /// </summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
@@ -128,8 +141,28 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
                 yield return $"{name}: ERROR {scenario.Error}";
             }
 
-            foreach (var phase in new[] { scenario.Service, scenario.BrokerCeiling, scenario.DbCeiling }.OfType<PhaseResult>())
+            foreach (var phase in scenario.Phases)
             {
+                if (phase.CrossCheck is { } crossCheck)
+                {
+                    yield return $"{name} {phase.Phase} cross-check: {crossCheck.Describe()}";
+                }
+
+                if (phase.Cpu is { } cpu)
+                {
+                    yield return $"{name} {phase.Phase} CPU: {cpu.Describe()}";
+                }
+
+                if (phase.Publisher is { } publisher && phase.Phase != "DB ceiling")
+                {
+                    var (late, confirm) = (publisher.LateMs, publisher.ConfirmMs);
+                    var collections = string.Join('/', publisher.GcCollections ?? []);
+                    yield return string.Create(CultureInfo.InvariantCulture,
+                        $"{name} {phase.Phase} publisher: sent after due p50 {late.P50:0.0} ms, p99 {late.P99:0.0} ms, " +
+                        $"max {late.Max:0.0} ms; confirm p50 {confirm.P50:0.0} ms, p99 {confirm.P99:0.0} ms; " +
+                        $"bench GC pauses {publisher.GcPauseMs:0} ms ({collections} collections of gen 0/1/2)");
+                }
+
                 var outcomes = string.Join(", ", phase.Outcomes.ByOutcome.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}")));
                 var trouble = phase.TimedOut ? " — stopped by the time limit" : phase.Failure is { } failure ? $" — {failure}" : "";
                 if (phase == scenario.Service || !phase.Complete)
@@ -156,7 +189,7 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
         var name = first ? scenario.Scenario.Name : "";
         if (phase is null)
         {
-            return [name, "service", "", "", "", "", "", "", "", "", "", "", "", "ERROR"];
+            return [name, "service", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "ERROR"];
         }
 
         var latency = phase.Latency;
@@ -173,8 +206,11 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
             Fixed(latency.Max, "0.0"),
             phase.PeakWorkingSetMb is { } mb ? Fixed(mb, "0") : "",
             phase.CpuMsPerBooking is { } cpu ? Fixed(cpu, "0.00") : "",
+            phase.Cpu?.CoreShare(CpuMeter.Bench) is { } bench ? Fixed(100 * bench, "0") : "",
+            phase.Cpu is { } machine ? Fixed(100 * machine.MachineBusy, "0") : "",
             first && scenario.VsBroker is { } broker ? Fixed(broker, "0.00") : "",
             first && scenario.VsDatabase is { } database ? Fixed(database, "0.00") : "",
+            phase.CrossCheck?.Verdict ?? "",
             first ? (scenario.Passed ? "PASS" : "FAIL") : phase.Complete ? "" : "incomplete",
         ];
     }

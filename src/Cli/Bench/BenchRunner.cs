@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using BookingSystem.Cli.Messaging;
 using BookingSystem.Cli.Messaging.Simulation;
+using BookingSystem.Contracts;
 
 namespace BookingSystem.Cli.Bench;
 
@@ -29,7 +30,9 @@ public sealed record BenchOptions
 
     public int EchoConcurrency { get; init; } = 64;
 
-    /// <summary>Configuration for the service on top of the bench's (e.g. <c>RabbitMq__Prefetch=500</c>), to compare settings.</summary>
+    /// <summary>
+    /// Configuration for the service on top of the bench's (e.g. <c>RabbitMq__Prefetch=500</c>), to compare settings.
+    /// </summary>
     public IReadOnlyDictionary<string, string> ServiceSettings { get; init; } = new Dictionary<string, string>();
 
     public string SynchronousCommit { get; init; } = "on";
@@ -46,8 +49,22 @@ public sealed record BenchOptions
     /// <summary>Bookings of the unmeasured phase before each measured one (not for a drain).</summary>
     public int Warmup { get; init; } = 10_000;
 
+    /// <summary>
+    /// An offered-rate phase is preceded by this long at its own rate, unmeasured (after the warm-up).
+    /// </summary>
+    public TimeSpan LeadIn { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Keep each scenario's database and virtual host (to look at them afterwards).</summary>
     public bool Keep { get; init; }
+
+    /// <summary>
+    /// The tap (<c>booking-tap.dll</c>) that cross-checks each phase behind the broker; null: none (said in the
+    /// report).
+    /// </summary>
+    public string? TapDll { get; init; }
+
+    /// <summary>Why there is no tap, when <see cref="TapDll"/> is null.</summary>
+    public string? NoTapReason { get; init; }
 }
 
 /// <summary>
@@ -68,15 +85,41 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
 
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// After a warm-up, the service is quiet once it uses less than this share of a core for a second.
+    /// </summary>
+    public const double QuietShare = 0.05;
+
+    public static readonly TimeSpan QuietTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>How long the outbox may take to show every row sent once the last outcome is in.</summary>
     public static readonly TimeSpan OutboxDrainTimeout = TimeSpan.FromSeconds(30);
 
     private readonly PhaseRunner _phases = new(output, time);
+    private Uri? _managementApi;
+
+    /// <summary>
+    /// No spinning for idle thread-pool workers in the bench process. By default a worker that runs out of work
+    /// spins (<c>sched_yield</c>) before it sleeps; the bench's work comes in thousands of small wake-ups a second
+    /// (confirms, deliveries, timers), so its workers spun most of the time: 36-42 % of the bench's CPU samples were
+    /// <c>LowLevelLifoSemaphore.Wait</c> spinning, CPU that the service, RabbitMQ and PostgreSQL needed on 2 cores.
+    /// The pool reads the setting once, when its first worker starts: this must run before any work is queued.
+    /// Without spinning, two workers (the minimum on 2 cores) were not enough: outcomes reached the bench's observer up
+    /// to 120 ms after the tap's while its publisher kept time; with at least 8 the cross-check passed in 4 of 4 runs
+    /// at 1,000/s (p99 median 42.5 vs 65.5 ms, 3 of 4).
+    /// </summary>
+    public static void QuietThreadPool()
+    {
+        AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 0);
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, 8), completions);
+    }
 
     public async Task<BenchReport> RunAsync(CancellationToken ct)
     {
         var runId = SimulationPlan.NewRunId();
         using var infrastructure = new BenchInfrastructure(settings);
+        _managementApi = infrastructure.ManagementApi;
         Directory.CreateDirectory(options.OutputDirectory);
         var rabbitMq = await infrastructure.RabbitMqVersionAsync(ct);
         await output.WriteLineAsync($"bench run {runId}: {options.Scenarios.Count} scenario(s); service {options.ServiceDll}; logs in {options.OutputDirectory}");
@@ -107,7 +150,10 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         return report;
     }
 
-    /// <summary>The bookings of a phase. In the mixed scenario those that never pay are left to expire, except in the ceilings, which have no sweeper.</summary>
+    /// <summary>
+    /// The bookings of a phase. In the mixed scenario those that never pay are left to expire, except in the ceilings,
+    /// which have no sweeper.
+    /// </summary>
     public static IReadOnlyList<PlannedBooking> Plan(Scenario scenario, IReadOnlyList<string> itemIds, string idPrefix, int seed, bool forCeiling)
     {
         var mix = new SimulationOptions
@@ -152,13 +198,15 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 await output.WriteLineAsync($"  broker ceiling: the same round trip through an echo consumer, no database (vhost {vhost})");
                 brokerCeiling = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher,
                         new BrokerEcho(broker, options.EchoPrefetch, options.EchoConcurrency, time), time),
-                    "broker ceiling", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), Prefix("brk"), forCeiling: true, ct);
+                    "broker ceiling", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), Prefix("brk"),
+                    forCeiling: true, new TapPlan(broker, BrokerEcho.Prefix + RoutingKeys.BookingCreated, "brk"), ct);
 
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"  DB ceiling: the service's SQL per booking, {options.DbConnections} connections, {options.DbBatch} booking(s) per transaction, no broker"));
                 await database.SeedItemsAsync(CeilingItemPrefix, scenario.Items, Stock(scenario), ct);
                 dbCeiling = await WarmThenMeasureAsync(phase => new DbCeiling(phase, database.DataSource, options.DbConnections, options.DbBatch, time),
-                    "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"), forCeiling: true, ct);
+                    "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"),
+                    forCeiling: true, tap: null, ct);
                 dbCeiling = await CheckCeilingAsync(database, dbCeiling, Prefix("dbc"), ct);
             }
 
@@ -190,7 +238,10 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         }
     }
 
-    /// <summary>Starts the service (it migrates the database and declares its queues), seeds, runs the phase, checks once quiet, stops it.</summary>
+    /// <summary>
+    /// Starts the service (it migrates the database and declares its queues), seeds, runs the phase, checks once quiet,
+    /// stops it.
+    /// </summary>
     private async Task<(PhaseResult Result, IReadOnlyList<CheckResult> Checks, DatabaseSettings Database)> RunServiceAsync(
         Scenario scenario, BenchDatabase database, BrokerSettings broker, BrokerClient publisher, string bookingPrefix, CancellationToken ct)
     {
@@ -209,7 +260,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 $"fsync={databaseSettings.Fsync}, synchronous_commit={databaseSettings.SynchronousCommit}, full_page_writes={databaseSettings.FullPageWrites}");
             await database.SeedItemsAsync(ServiceItemPrefix, scenario.Items, Stock(scenario), ct);
             var result = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher, handler, time),
-                "service", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), bookingPrefix, forCeiling: false, ct);
+                "service", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), bookingPrefix,
+                forCeiling: false, new TapPlan(broker, RoutingKeys.BookingCreated, "svc"), ct);
             var checks = result.Complete
                 ? await CheckAsync(database, result, bookingPrefix, ct)
                 : Invariants.NotQuiescent(result.Failure ?? $"only {result.Completed} of {result.Bookings} bookings had an outcome");
@@ -224,32 +276,153 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     /// <summary>
     /// A short phase first, not measured (the JIT, connection pools and caches of a fresh process would otherwise
     /// land in the first second of the measurement and in its p99), then the measured phase on a fresh target.
-    /// A drain measures the cold start on purpose: no warm-up.
+    /// A drain measures the cold start on purpose: no warm-up. The tap is started before the warm-up, so that its own
+    /// JIT is done by the measured phase (it counts only the measured phase's bookings, by their id prefix).
     /// </summary>
+    /// <param name="tap">Where the phase's bookings go on the broker, for the tap; null for the DB ceiling, which uses
+    /// no broker.</param>
     private async Task<PhaseResult> WarmThenMeasureAsync(
         Func<string, IBenchTarget> newTarget, string phase, Scenario scenario, IReadOnlyList<string> itemIds, string bookingPrefix, bool forCeiling,
-        CancellationToken ct)
+        TapPlan? tap, CancellationToken ct)
     {
-        if (options.Warmup > 0 && scenario.Mode != LoadMode.Drain)
+        var (witness, missing) = tap is null ? (null, null) : await StartTapAsync(tap, scenario, bookingPrefix, ct);
+        try
         {
-            // As fast as the window allows, and nothing left to expire: the warm-up must be over quickly.
-            var warm = scenario with { Bookings = options.Warmup, Rate = null };
-            await using var warming = newTarget(phase + " warm-up");
-            var warmed = await _phases.RunAsync(warming, warm, Plan(warm, itemIds, bookingPrefix.TrimEnd('-') + "w-", options.Seed + 1, forCeiling: true),
-                itemIds, options.TimeLimit, ct);
-            if (!warmed.Complete)
+            if (options.Warmup > 0 && scenario.Mode != LoadMode.Drain)
             {
-                throw new BenchException($"{phase}: the warm-up did not complete ({warmed.Completed} of {warmed.Bookings} outcomes" +
-                    $"{(warmed.Failure is null ? "" : "; " + warmed.Failure)}).");
+                // As fast as the window allows, and nothing left to expire: the warm-up must be over quickly.
+                var warm = scenario with { Bookings = options.Warmup, Rate = null };
+                var warmPrefix = bookingPrefix.TrimEnd('-') + "w-";
+                await WarmAsync(newTarget, phase + " warm-up", warm, itemIds, warmPrefix, witness, ct);
+            }
+
+            if (LeadInBookings(scenario) is > 0 and var leadIn)
+            {
+                // Batches of one or two at a fixed rate run code the full-speed warm-up (batches of hundreds) left at a
+                // lower tier: at 1,000/s the service used twice its steady CPU for the first ~4 s, and the p99 of a
+                // 5 s run was that transient's queue (p99 516 ms over 24 s; after the first 6 s p99 under 100 ms).
+                await WarmAsync(newTarget, phase + " lead-in", scenario with { Bookings = leadIn }, itemIds,
+                    bookingPrefix.TrimEnd('-') + "l-", witness, ct);
+            }
+
+            await using var target = newTarget(phase);
+            var times = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.{phase.Replace(' ', '-')}.times.csv");
+            var plan = Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling);
+            var result = await _phases.RunAsync(target, scenario, plan, itemIds, options.TimeLimit,
+                new CpuMeter(() => target.ProcessId, () => witness?.Id), ct, times);
+            if (witness is not null)
+            {
+                try
+                {
+                    var seen = await witness.StopAsync();
+                    var fromFirstOutcome = scenario.Mode == LoadMode.Drain;
+                    return result with { CrossCheck = CrossCheck.Evaluate(result, seen, fromFirstOutcome) };
+                }
+                catch (BenchException e)
+                {
+                    missing = e.Message;
+                }
+            }
+
+            missing ??= tap is null ? "the DB ceiling sends nothing through the broker for a tap to see" : null;
+            return missing is null ? result : result with { CrossCheck = CrossCheck.Missing(result, missing) };
+        }
+        finally
+        {
+            if (witness is not null)
+            {
+                await witness.DisposeAsync();
             }
         }
-
-        await using var target = newTarget(phase);
-        return await _phases.RunAsync(target, scenario, Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling), itemIds, options.TimeLimit, ct);
     }
 
+    /// <summary>An unmeasured phase that must complete, then the quiet wait.</summary>
+    private async Task WarmAsync(Func<string, IBenchTarget> newTarget, string phase, Scenario warm,
+        IReadOnlyList<string> itemIds, string bookingPrefix, TapProcess? witness, CancellationToken ct)
+    {
+        await using var warming = newTarget(phase);
+        var plan = Plan(warm, itemIds, bookingPrefix, options.Seed + 1, forCeiling: true);
+        var warmed = await _phases.RunAsync(warming, warm, plan, itemIds, options.TimeLimit,
+            new CpuMeter(() => warming.ProcessId, () => witness?.Id), ct);
+        if (!warmed.Complete)
+        {
+            throw new BenchException($"{phase} did not complete ({warmed.Completed} of {warmed.Bookings} outcomes" +
+                $"{(warmed.Failure is null ? "" : "; " + warmed.Failure)}).");
+        }
+
+        if (warming.ProcessId is { } pid)
+        {
+            await WaitQuietAsync(pid, phase, ct);
+        }
+    }
+
+    /// <summary>Bookings of the lead-in at the scenario's own rate (offered-rate scenarios only).</summary>
+    private int LeadInBookings(Scenario scenario) =>
+        scenario is { Mode: LoadMode.Rate, Rate: { } rate } ? (int)Math.Ceiling(rate * options.LeadIn.TotalSeconds) : 0;
+
+    /// <summary>
+    /// Waits until the service uses less than <see cref="QuietShare"/> of a core for a second (at most
+    /// <see cref="QuietTimeout"/>). After a warm-up the tiered JIT is still compiling (dynamic PGO: an instrumented
+    /// tier
+    /// first, then the optimized one) in the background; at an offered 100/s right after 3,000 warm-up bookings, 35 %
+    /// of the service's CPU samples in the first seconds of the measured phase were the JIT.
+    /// </summary>
+    private async Task WaitQuietAsync(int pid, string phase, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var first = CpuMeter.ProcessMs(pid);
+        var last = first;
+        while (time.GetElapsedTime(started) < QuietTimeout)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+            var now = CpuMeter.ProcessMs(pid);
+            if (now is null || last is null || now - last < QuietShare * 1000)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {phase}: quiet {time.GetElapsedTime(started).TotalSeconds:0} s after it " +
+                    $"({now - first:0} ms of CPU meanwhile, " +
+                    $"{now - last:0} ms in the last second)"));
+                return;
+            }
+
+            last = now;
+        }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"  {phase}: still busy {QuietTimeout.TotalSeconds:0} s after it; measuring anyway"));
+    }
+
+    /// <summary>
+    /// The tap for one measured phase, listening before the first booking is sent; or why there is none.
+    /// </summary>
+    private async Task<(TapProcess? Tap, string? Missing)> StartTapAsync(
+        TapPlan plan, Scenario scenario, string bookingPrefix, CancellationToken ct)
+    {
+        if (options.TapDll is not { } dll)
+        {
+            return (null, options.NoTapReason ?? "no tap");
+        }
+
+        try
+        {
+            var file = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.{plan.Tag}.tap.json");
+            var tap = await TapProcess.StartAsync(dll, plan.Broker, _managementApi, plan.BookingKey, bookingPrefix, file, ct);
+            return (tap, null);
+        }
+        catch (Exception e) when (e is BenchException or System.ComponentModel.Win32Exception)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// What the tap of a phase listens to: the scenario's vhost, and the routing key its bookings are published with.
+    /// </summary>
+    private sealed record TapPlan(BrokerSettings Broker, string BookingKey, string Tag);
+
     /// <summary>Enough for every booking, warm-up included, to take all its units from one item.</summary>
-    private int Stock(Scenario scenario) => (scenario.Bookings + options.Warmup) * scenario.QuantityMax;
+    private int Stock(Scenario scenario) =>
+        (scenario.Bookings + options.Warmup + LeadInBookings(scenario)) * scenario.QuantityMax;
 
     /// <summary>
     /// The DB ceiling's own writes must add up as the service's do (counters equal to the lines, one reservation per

@@ -2,10 +2,13 @@ using BookingSystem.Cli.Messaging.Simulation;
 
 namespace BookingSystem.Cli.Bench;
 
-/// <summary>What a target measured about itself: the service process's peak working set and CPU time; null when it has none.</summary>
-public sealed record TargetStats(long? PeakWorkingSetBytes, TimeSpan? CpuTime)
+/// <summary>
+/// What a target measured about itself: the service process's peak working set; null when it has none.
+/// </summary>
+/// <remarks>Its CPU is read by the phase's <see cref="CpuMeter"/>, over the measured phase only.</remarks>
+public sealed record TargetStats(long? PeakWorkingSetBytes)
 {
-    public static readonly TargetStats None = new(null, null);
+    public static readonly TargetStats None = new((long?)null);
 }
 
 /// <summary>
@@ -21,15 +24,25 @@ public interface IBenchTarget : IAsyncDisposable
     public string? Failure { get; }
 
     /// <summary>
-    /// Gets ready to take work and to report each outcome event to <paramref name="onOutcome"/>. With
-    /// <paramref name="drain"/>, nothing handles the work until <see cref="StartAsync"/>: it queues up.
+    /// The process that does the work, when it is not the bench itself (the service), for its CPU time.
     /// </summary>
-    public Task PrepareAsync(Action<ObservedEvent> onOutcome, bool drain, CancellationToken ct);
+    public int? ProcessId { get; }
 
-    /// <summary>Starts handling the work (at once for a drain; right after <see cref="PrepareAsync"/> otherwise).</summary>
+    /// <summary>
+    /// Gets ready to take work and to report each outcome event to <paramref name="onOutcome"/>, with the
+    /// <see cref="TimeProvider.GetTimestamp"/> of its arrival. With <paramref name="drain"/>, nothing handles the work
+    /// until <see cref="StartAsync"/>: it queues up.
+    /// </summary>
+    public Task PrepareAsync(Action<ObservedEvent, long> onOutcome, bool drain, CancellationToken ct);
+
+    /// <summary>
+    /// Starts handling the work (at once for a drain; right after <see cref="PrepareAsync"/> otherwise).
+    /// </summary>
     public Task StartAsync(CancellationToken ct);
 
-    /// <summary>Hands over one booking or payment; completes when the target has taken it (the broker's confirm, a queue slot).</summary>
+    /// <summary>
+    /// Hands over one booking or payment; completes when the target has taken it (the broker's confirm, a queue slot).
+    /// </summary>
     public Task SendAsync(BenchWork work, CancellationToken ct);
 
     public TargetStats Stats();

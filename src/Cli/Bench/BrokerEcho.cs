@@ -25,6 +25,9 @@ public sealed class BrokerEcho(BrokerSettings settings, int prefetch, int concur
 
     public string? Failure => Volatile.Read(ref _failure);
 
+    /// <summary>None: the echo runs in the bench process.</summary>
+    public int? ProcessId => null;
+
     public async Task PrepareAsync(bool drain, CancellationToken ct)
     {
         _replies = await BrokerClient.ConnectAsync(settings, prefetch, ct);

@@ -3,15 +3,24 @@ using BookingSystem.Cli.Messaging.Simulation;
 
 namespace BookingSystem.Cli.Bench;
 
-/// <summary>What handles the work a <see cref="BrokerTarget"/> publishes: the InventoryService process, or the broker echo.</summary>
+/// <summary>
+/// What handles the work a <see cref="BrokerTarget"/> publishes: the InventoryService process, or the broker echo.
+/// </summary>
 public interface IWorkHandler : IAsyncDisposable
 {
-    /// <summary>Put in front of each routing key, so work meant for the echo never lands in the service's queues.</summary>
+    /// <summary>
+    /// Put in front of each routing key, so work meant for the echo never lands in the service's queues.
+    /// </summary>
     public string RoutingPrefix { get; }
 
     public string? Failure { get; }
 
-    /// <summary>Ready to consume (or, with <paramref name="drain"/>, not consuming until <see cref="StartAsync"/>).</summary>
+    /// <summary>The process that handles the work when it is not the bench's own (the service).</summary>
+    public int? ProcessId { get; }
+
+    /// <summary>
+    /// Ready to consume (or, with <paramref name="drain"/>, not consuming until <see cref="StartAsync"/>).
+    /// </summary>
     public Task PrepareAsync(bool drain, CancellationToken ct);
 
     public Task StartAsync(CancellationToken ct);
@@ -25,7 +34,9 @@ public interface IWorkHandler : IAsyncDisposable
 /// </summary>
 public sealed class BrokerTarget(string name, BrokerClient publisher, IWorkHandler handler, TimeProvider time) : IBenchTarget
 {
-    /// <summary>The hold of every booking that is not left to expire: longer than any phase, so none expires by accident.</summary>
+    /// <summary>
+    /// The hold of every booking that is not left to expire: longer than any phase, so none expires by accident.
+    /// </summary>
     public const int HoldMinutes = 60;
 
     public const string UserId = "bench";
@@ -36,9 +47,11 @@ public sealed class BrokerTarget(string name, BrokerClient publisher, IWorkHandl
 
     public string? Failure => handler.Failure;
 
-    public async Task PrepareAsync(Action<ObservedEvent> onOutcome, bool drain, CancellationToken ct)
+    public int? ProcessId => handler.ProcessId;
+
+    public async Task PrepareAsync(Action<ObservedEvent, long> onOutcome, bool drain, CancellationToken ct)
     {
-        _observer = await OutcomeObserver.StartAsync(publisher.Connection, publisher.Settings.Exchange, onOutcome, ct);
+        _observer = await OutcomeObserver.StartAsync(publisher.Settings, onOutcome, time, ct);
         await handler.PrepareAsync(drain, ct);
     }
 

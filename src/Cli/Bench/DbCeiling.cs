@@ -29,7 +29,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
     private readonly List<Task> _workers = [];
     private readonly CancellationTokenSource _stop = new();
     private CancellationTokenRegistration _limit;
-    private Action<ObservedEvent> _onOutcome = _ => { };
+    private Action<ObservedEvent, long> _onOutcome = (_, _) => { };
     private string? _failure;
 
     public string Name { get; } = name;
@@ -40,7 +40,10 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
 
     public string? Failure => Volatile.Read(ref _failure);
 
-    public Task PrepareAsync(Action<ObservedEvent> onOutcome, bool drain, CancellationToken ct)
+    /// <summary>None: the ceiling's connections are driven from the bench process.</summary>
+    public int? ProcessId => null;
+
+    public Task PrepareAsync(Action<ObservedEvent, long> onOutcome, bool drain, CancellationToken ct)
     {
         _onOutcome = onOutcome;
         return Task.CompletedTask;
@@ -116,7 +119,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
     {
         foreach (var outcome in outcomes)
         {
-            _onOutcome(outcome);
+            _onOutcome(outcome, time.GetTimestamp());
         }
     }
 

@@ -7,13 +7,14 @@ namespace BookingSystem.Cli.Bench;
 /// </summary>
 public sealed class ServiceHandler(ServiceProcess running, Func<ServiceProcess> launch) : IWorkHandler
 {
-    private TimeSpan _cpuAtStart = running.CpuTime;
     private bool _stopped;
 
     /// <summary>The process now running; the caller stops it once it has checked the invariants.</summary>
     public ServiceProcess Current { get; private set; } = running;
 
     public string RoutingPrefix => "";
+
+    public int? ProcessId => _stopped ? null : Current.Id;
 
     public string? Failure => !_stopped && Current.HasExited
         ? $"The InventoryService (pid {Current.Id}) exited with code {Current.ExitCode} during the phase (see its log)."
@@ -26,8 +27,6 @@ public sealed class ServiceHandler(ServiceProcess running, Func<ServiceProcess> 
             _stopped = true;
             await Current.DisposeAsync();
         }
-
-        _cpuAtStart = Current.CpuTime;
     }
 
     public Task StartAsync(CancellationToken ct)
@@ -35,14 +34,13 @@ public sealed class ServiceHandler(ServiceProcess running, Func<ServiceProcess> 
         if (_stopped)
         {
             Current = launch();
-            _cpuAtStart = TimeSpan.Zero;
             _stopped = false;
         }
 
         return Task.CompletedTask;
     }
 
-    public TargetStats Stats() => new(Current.PeakWorkingSetBytes, Current.CpuTime - _cpuAtStart);
+    public TargetStats Stats() => new(Current.PeakWorkingSetBytes);
 
     /// <summary>Nothing: the process outlives the phase (see <see cref="Current"/>).</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -10,6 +10,12 @@ namespace BookingSystem.Cli.Bench;
 /// configures it, its console output appended to a log file, its working set sampled four times a second. It serves
 /// HTTP (only its health endpoints are used) on a Unix socket: no TCP port to pick, none to race other programs for.
 /// </summary>
+/// <remarks>
+/// The console output goes to the file itself (a shell opens it and execs the service, so the pid is the
+/// service's), as when <c>eng/run.sh</c> runs with its output in a file: not through a pipe that the bench drains.
+/// Serilog's console sink writes synchronously, three lines per booking at Information; through a pipe each line
+/// was a wake-up and a string in the bench, and a pipe not drained in time blocked the service's logging threads.
+/// </remarks>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     public static readonly TimeSpan SamplingInterval = TimeSpan.FromMilliseconds(250);
@@ -17,15 +23,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private readonly HttpClient _probe;
     private readonly Process _process;
-    private readonly StreamWriter _log;
-    private readonly Lock _logGate = new();
     private readonly Timer _sampler;
     private long _peakSampled;
 
-    private ServiceProcess(Process process, StreamWriter log, string socketPath)
+    private ServiceProcess(Process process, string socketPath)
     {
         _process = process;
-        _log = log;
         SocketPath = socketPath;
         _probe = new HttpClient(new SocketsHttpHandler
         {
@@ -53,7 +56,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string SocketPath { get; }
 
-    /// <summary>What <c>ASPNETCORE_URLS</c> must say for the service to listen on <paramref name="socketPath"/>.</summary>
+    /// <summary>
+    /// What <c>ASPNETCORE_URLS</c> must say for the service to listen on <paramref name="socketPath"/>.
+    /// </summary>
     public static string UrlOf(string socketPath) => "http://unix:" + socketPath;
 
     public int Id => _process.Id;
@@ -62,7 +67,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    /// <summary>The higher of the sampled resident set and the kernel's high-water mark (VmHWM), for the process's lifetime.</summary>
+    /// <summary>
+    /// The higher of the sampled resident set and the kernel's high-water mark (VmHWM), for the process's lifetime.
+    /// </summary>
     public long PeakWorkingSetBytes
     {
         get
@@ -72,22 +79,28 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>User plus system CPU time so far (a stopped process keeps its last reading).</summary>
-    public TimeSpan CpuTime { get; private set; }
-
-    /// <param name="settings">The environment of the process: configuration keys (<c>RabbitMq__Host</c>, ...); <c>ASPNETCORE_URLS</c> is set here.</param>
+    /// <param name="settings">The environment of the process: configuration keys (<c>RabbitMq__Host</c>, ...);
+    /// <c>ASPNETCORE_URLS</c> is set here.</param>
     /// <param name="socketPath">Where it listens; a stale socket file of an earlier process is removed first.</param>
     public static ServiceProcess Start(string dll, IReadOnlyDictionary<string, string> settings, string socketPath, string logPath)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo("/bin/sh")
         {
             // appsettings.json is read from the content root, which is the working directory.
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
+        // sh opens the log for appending and becomes the service (exec): the same pid, no process in between.
+        string[] arguments =
+        [
+            "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", Path.GetFullPath(logPath),
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll,
+        ];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         // Whatever configures our programs in the caller's shell (eng scripts, a developer's exports) must not leak in.
         foreach (var key in start.Environment.Keys.Where(IsProgramSetting).ToList())
         {
@@ -103,28 +116,33 @@ public sealed class ServiceProcess : IAsyncDisposable
         File.Delete(socketPath);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = false };
+        File.AppendAllText(logPath, $"---- {DateTimeOffset.UtcNow:O} dotnet {dll}{Environment.NewLine}");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var service = new ServiceProcess(process, log, socketPath);
-        process.OutputDataReceived += (_, e) => service.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
-        service.Append($"---- {DateTimeOffset.UtcNow:O} dotnet {dll}");
         process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return service;
+        return new ServiceProcess(process, socketPath);
     }
 
-    /// <summary>Polls <c>/health/ready</c> until it answers 200; throws if the process exits or time runs out.</summary>
+    /// <summary>
+    /// Polls <c>/health/ready</c> and then <c>/health/messaging</c> until each answers 200; throws if the process exits
+    /// or time runs out. Readiness alone does not wait for the consumers (the HTTP API works without the broker), and a
+    /// BookingCreated published before the service has declared its queue comes back unroutable.
+    /// </summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
-        var ready = new Uri(_probe.BaseAddress!, "/health/ready");
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        await WaitHealthyAsync("/health/ready", deadline, timeout, ct);
+        await WaitHealthyAsync("/health/messaging", deadline, timeout, ct);
+    }
+
+    private async Task WaitHealthyAsync(string path, long deadline, TimeSpan timeout, CancellationToken ct)
+    {
+        var ready = new Uri(_probe.BaseAddress!, path);
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (HasExited)
             {
-                throw new BenchException($"The InventoryService exited with code {_process.ExitCode} before /health/ready answered (see its log).");
+                throw new BenchException(
+                    $"The InventoryService exited with code {_process.ExitCode} before {path} answered (see its log).");
             }
 
             try
@@ -147,10 +165,14 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100, ct);
         }
 
-        throw new BenchException($"The InventoryService did not answer 200 on {UrlOf(SocketPath)}/health/ready within {timeout.TotalSeconds:0} s (see its log).");
+        throw new BenchException(
+            $"The InventoryService did not answer 200 on {UrlOf(SocketPath)}{path} within {timeout.TotalSeconds:0} s (see its log).");
     }
 
-    /// <summary>SIGTERM (the graceful stop: consumers drain, the outbox dispatcher finishes its batch), then SIGKILL after <see cref="StopGrace"/>.</summary>
+    /// <summary>
+    /// SIGTERM (the graceful stop: consumers drain, the outbox dispatcher finishes its batch), then SIGKILL after <see
+    /// cref="StopGrace"/>.
+    /// </summary>
     public async Task StopAsync()
     {
         if (!_process.HasExited)
@@ -174,22 +196,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         await _sampler.DisposeAsync();
-        lock (_logGate)
-        {
-            _log.Flush();
-        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        // The output handlers may still run until the pipes are drained.
-        _process.WaitForExit();
-        lock (_logGate)
-        {
-            _log.Dispose();
-        }
-
         _process.Dispose();
         _probe.Dispose();
         File.Delete(SocketPath);
@@ -212,7 +223,6 @@ public sealed class ServiceProcess : IAsyncDisposable
             _process.Refresh();
             // On Linux PeakWorkingSet64 is the kernel's VmHWM, WorkingSet64 the current VmRSS.
             var peak = Math.Max(_process.PeakWorkingSet64, _process.WorkingSet64);
-            CpuTime = _process.TotalProcessorTime;
             long seen;
             while (peak > (seen = Interlocked.Read(ref _peakSampled)) && Interlocked.CompareExchange(ref _peakSampled, peak, seen) != seen)
             {
@@ -224,20 +234,9 @@ public sealed class ServiceProcess : IAsyncDisposable
             // Exited between the check and the read: the last sample stands.
         }
     }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_logGate)
-        {
-            _log.WriteLine(line);
-        }
-    }
 }
 
-/// <summary>A bench failure worth one line to the operator (the cause, if any, is in <see cref="Exception.InnerException"/>).</summary>
+/// <summary>
+/// A bench failure worth one line to the operator (the cause, if any, is in <see cref="Exception.InnerException"/>).
+/// </summary>
 public sealed class BenchException(string message, Exception? inner = null) : Exception(message, inner);

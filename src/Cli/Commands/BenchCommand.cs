@@ -91,7 +91,22 @@ public static class BenchCommand
         {
             Description = "Bookings of an unmeasured phase before each measured one (JIT with dynamic PGO settles after about 10,000; pools); not for drain.", DefaultValueFactory = _ => 10_000,
         }, 0, 100_000);
+        var leadIn = Ranged(new Option<int>("--lead-in")
+        {
+            Description = "Seconds at the offered rate, unmeasured, after the warm-up of a --rate phase " +
+                "(the JIT settles on its code paths).",
+            DefaultValueFactory = _ => 10,
+        }, 0, 600);
         var keep = new Option<bool>("--keep") { Description = "Keep each scenario's database and virtual host afterwards." };
+        var tapDll = new Option<FileInfo>("--tap-dll")
+        {
+            Description = "The tap that cross-checks each phase from outside the bench " +
+                "(default: src/BenchTap/bin/Release/net10.0/booking-tap.dll).",
+        };
+        var noTap = new Option<bool>("--no-tap")
+        {
+            Description = "Run without the cross-check (the figures are then unconfirmed).",
+        };
 
         var command = new Command("bench",
             "Benchmark the InventoryService: start one service process on a database and vhost of its own, publish BookingCreated " +
@@ -100,10 +115,12 @@ public static class BenchCommand
             "with the same load. See docs/benchmarks.md.")
         {
             scenario, size, bookings, items, rate, window, failureRate, expireRate, timeLimit, noCeilings, dbBatch, dbConnections, echoPrefetch,
-            echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, keep,
+            echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, leadIn, keep,
+            tapDll, noTap,
         };
         command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
         {
+            BenchRunner.QuietThreadPool();
             var settings = DevelopmentSettings.Load();
             var root = settings.DotEnvPath is { } dotEnv ? Path.GetDirectoryName(dotEnv)! : Directory.GetCurrentDirectory();
             IReadOnlyList<Scenario> scenarios;
@@ -128,6 +145,11 @@ public static class BenchCommand
                 return CommandFailures.Failed;
             }
 
+            var tap = parse.GetValue(tapDll)?.FullName
+                ?? Path.Combine(root, "src", "BenchTap", "bin", "Release", "net10.0", "booking-tap.dll");
+            var noTapReason = parse.GetValue(noTap) ? "--no-tap"
+                : File.Exists(tap) ? null
+                : $"the tap is not built at {tap} (dotnet build BookingSystem.sln -c Release, or --tap-dll)";
             var full = parse.GetValue(size) == BenchSize.Full;
             var options = new BenchOptions
             {
@@ -148,7 +170,10 @@ public static class BenchCommand
                 DocsPath = parse.GetValue(appendDocs) ? parse.GetValue(docs)?.FullName ?? Path.Combine(root, "docs", "benchmarks.md") : null,
                 Label = parse.GetValue(label),
                 Warmup = parse.GetValue(warmup),
+                LeadIn = TimeSpan.FromSeconds(parse.GetValue(leadIn)),
                 Keep = parse.GetValue(keep),
+                TapDll = noTapReason is null ? tap : null,
+                NoTapReason = noTapReason,
             };
             var report = await new BenchRunner(options, settings, output, TimeProvider.System).RunAsync(ct);
             return report.Passed ? 0 : CommandFailures.Failed;

@@ -12,7 +12,8 @@ public sealed class BenchReportTests
         var rows = Report(Checks(passed: true)).Rows();
 
         Assert.Equal(3, rows.Count);
-        Assert.Equal(["spread", "service", "1,000", "1,000", "250.0", "12.5", "30.0", "41.0", "55.0", "180", "3.10", "0.05", "0.10", "PASS"], rows[0]);
+        Assert.Equal(["spread", "service", "1,000", "1,000", "250.0", "12.5", "30.0", "41.0", "55.0", "180", "3.10", "", "", "0.05", "0.10", "", "PASS"],
+            rows[0]);
         Assert.Equal(["", "broker ceiling", "1,000", "1,000", "5000.0"], rows[1].Take(5));
         Assert.Equal(["", "", ""], rows[1].TakeLast(3));
         Assert.Equal("2500.0", rows[2][4]);
@@ -33,6 +34,32 @@ public sealed class BenchReportTests
     }
 
     [Fact]
+    public void A_phase_the_tap_contradicts_fails_the_run_and_each_phase_shows_its_cross_check_and_cpu()
+    {
+        var report = Report(Checks(passed: true));
+        var service = report.Scenarios[0].Service!;
+        var tap = new TapResult(1_000, 1_000, 0, 0, 1_000, 1_000, 0, 10, 4_000, 15, 4_010, 4, 250, new TapLatency(1_000, 12, 20, 20, 30, 13), null, 90);
+        var cpu = new CpuUsage(4, 2, 6_000, new Dictionary<string, double> { [CpuMeter.Service] = 2_000, [CpuMeter.Bench] = 1_200 }, 1_000);
+        var contradicted = report with
+        {
+            Scenarios = [report.Scenarios[0] with
+            {
+                Service = service with { Cpu = cpu, CrossCheck = CrossCheck.Evaluate(service, tap, fromFirstOutcome: false) },
+            }],
+        };
+
+        Assert.False(contradicted.Passed);
+        var row = contradicted.Rows()[0];
+        Assert.Equal(("30", "75", CrossCheck.Fail, "FAIL"), (row[11], row[12], row[15], row[16]));
+        var console = new StringWriter();
+        contradicted.WriteConsole(console);
+        Assert.Contains("spread service cross-check: FAIL bookings/s 250.0 vs tap 250.0 (+0.0%), p99 41.0 vs tap 20.0 ms (+105.0%)", console.ToString(),
+            StringComparison.Ordinal);
+        Assert.Contains("spread service CPU: 4.0 s, machine 75 % busy of 2 cores: service 50 % (2.000 ms/booking), bench 30 % (1.200 ms/booking)",
+            console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_markdown_section_has_the_date_label_command_machine_and_the_same_rows()
     {
         var markdown = Report(Checks(passed: true)).ToMarkdown();
@@ -42,7 +69,8 @@ public sealed class BenchReportTests
         Assert.Contains("- Machine: 2 cores (Test CPU), 8 GiB, Debian, .NET 10, PostgreSQL 15.18 (fsync=off, synchronous_commit=on, full_page_writes=off), RabbitMQ 3.10.8",
             markdown, StringComparison.Ordinal);
         Assert.Contains("| scenario | phase | bookings |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| spread | service | 1,000 | 1,000 | 250.0 | 12.5 | 30.0 | 41.0 | 55.0 | 180 | 3.10 | 0.05 | 0.10 | PASS |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| spread | service | 1,000 | 1,000 | 250.0 | 12.5 | 30.0 | 41.0 | 55.0 | 180 | 3.10 |  |  | 0.05 | 0.10 |  | PASS |", markdown,
+            StringComparison.Ordinal);
         Assert.Contains("- spread check: PASS nothing left in the outbox (0 unsent)", markdown, StringComparison.Ordinal);
     }
 
