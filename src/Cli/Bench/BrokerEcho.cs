@@ -81,16 +81,16 @@ public sealed class BrokerEcho(BrokerSettings settings, int prefetch, int concur
         {
             case RoutingKeys.BookingCreated:
                 var booking = Read<BookingCreated>(body);
-                return OutgoingMessage.ForEvent(RoutingKeys.InventoryReserved, EventTypes.InventoryReserved,
+                return OutgoingMessage.ForEvent(EventCatalog.InventoryReserved,
                     new InventoryReserved(booking.Data.BookingId, booking.Data.Items ?? [], now.AddMinutes(BrokerTarget.HoldMinutes)),
                     booking.CorrelationId, eventId, booking.EventId, now);
             case RoutingKeys.PaymentSucceeded:
                 var paid = Read<PaymentSucceeded>(body);
-                return OutgoingMessage.ForEvent(RoutingKeys.InventoryConfirmed, EventTypes.InventoryConfirmed,
+                return OutgoingMessage.ForEvent(EventCatalog.InventoryConfirmed,
                     new InventoryConfirmed(paid.Data.BookingId, []), paid.CorrelationId, eventId, paid.EventId, now);
             case RoutingKeys.PaymentFailed:
                 var failed = Read<PaymentFailed>(body);
-                return OutgoingMessage.ForEvent(RoutingKeys.InventoryReleased, EventTypes.InventoryReleased,
+                return OutgoingMessage.ForEvent(EventCatalog.InventoryReleased,
                     new InventoryReleased(failed.Data.BookingId, ReleaseReasons.PaymentFailed, []), failed.CorrelationId, eventId, failed.EventId, now);
             default:
                 return null;

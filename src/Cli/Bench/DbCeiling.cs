@@ -9,7 +9,7 @@ namespace BookingSystem.Cli.Bench;
 /// <summary>
 /// The database ceiling: the SQL the InventoryService runs per booking (and per payment), driven straight from
 /// <see cref="Connections"/> connections with no broker and no EF Core. Per transaction, as
-/// <c>ReservationService</c> and <c>UnitOfWork</c> do it: the inbox row, the advisory lock per booking, the look-up
+/// <c>ReservationService</c> and <c>UnitOfWork</c> do it: the inbox row, the key lock per booking, the look-up
 /// of an existing reservation and of a payment that came first, <c>SELECT ... FOR UPDATE</c> of the items in id
 /// order, then in one round trip the reservation, its lines, the counters and the outbox row; commit. A payment
 /// locks its reservation (and, for a release, the items), records the payment outcome, moves the status and
@@ -266,12 +266,29 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>One advisory lock per booking, in hash order so that two batches cannot wait on each other.</summary>
+    /// <summary>
+    /// One key lock per booking as the service takes them (its <c>Data/KeyLocks.cs</c>; the hash is computed by the
+    /// server here): the keys' hashes inserted into the unlogged <c>key_locks</c> in hash order and deleted again, in
+    /// one round trip.
+    /// </summary>
     private static async Task LockBookingsAsync(NpgsqlConnection connection, string[] bookingIds, CancellationToken ct)
     {
-        await using var command = Command(connection,
-            "SELECT pg_advisory_xact_lock(hashtextextended(b, 0)) FROM unnest($1::text[]) AS b ORDER BY hashtextextended(b, 0)", [bookingIds]);
-        await command.ExecuteNonQueryAsync(ct);
+        var keys = bookingIds.Distinct(StringComparer.Ordinal).ToArray();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new("INSERT INTO key_locks (lock_key) SELECT DISTINCT hashtextextended(b, 0) FROM unnest($1::text[]) AS b ORDER BY 1")
+                {
+                    Parameters = { new NpgsqlParameter { Value = keys } },
+                },
+                new("DELETE FROM key_locks WHERE lock_key IN (SELECT hashtextextended(b, 0) FROM unnest($1::text[]) AS b)")
+                {
+                    Parameters = { new NpgsqlParameter { Value = keys } },
+                },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task<Dictionary<string, LockedItem>> LockItemsAsync(NpgsqlConnection connection, IEnumerable<string> itemIds, CancellationToken ct)

@@ -142,7 +142,7 @@ public static class PublishCommand
             }
 
             var data = new BookingCreated(id, UserId: parse.GetValue(user), Items: lines, HoldMinutes: parse.GetValue(holdMinutes));
-            var message = OutgoingMessage.ForEvent(RoutingKeys.BookingCreated, EventTypes.BookingCreated, data,
+            var message = OutgoingMessage.ForEvent(EventCatalog.BookingCreated, data,
                 parse.GetValue(correlationId) ?? id, parse.GetValue(eventId) ?? NewEventId(), causationId: null, time.GetUtcNow());
             await SendAndReportAsync(send, message, output, ct);
             return 0;
@@ -163,7 +163,7 @@ public static class PublishCommand
         {
             var id = parse.GetRequiredValue(bookingId);
             var data = new PaymentSucceeded(id, parse.GetValue(paymentId) ?? $"pay-{id}");
-            await SendAndReportAsync(send, OutgoingMessage.ForEvent(RoutingKeys.PaymentSucceeded, EventTypes.PaymentSucceeded, data,
+            await SendAndReportAsync(send, OutgoingMessage.ForEvent(EventCatalog.PaymentSucceeded, data,
                 parse.GetValue(correlationId) ?? id, parse.GetValue(eventId) ?? NewEventId(), causationId: null, time.GetUtcNow()), output, ct);
             return 0;
         }));
@@ -184,7 +184,7 @@ public static class PublishCommand
         {
             var id = parse.GetRequiredValue(bookingId);
             var data = new PaymentFailed(id, parse.GetValue(paymentId) ?? $"pay-{id}", parse.GetValue(reason));
-            await SendAndReportAsync(send, OutgoingMessage.ForEvent(RoutingKeys.PaymentFailed, EventTypes.PaymentFailed, data,
+            await SendAndReportAsync(send, OutgoingMessage.ForEvent(EventCatalog.PaymentFailed, data,
                 parse.GetValue(correlationId) ?? id, parse.GetValue(eventId) ?? NewEventId(), causationId: null, time.GetUtcNow()), output, ct);
             return 0;
         }));

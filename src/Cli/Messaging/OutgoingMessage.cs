@@ -14,11 +14,13 @@ public sealed record OutgoingMessage(string RoutingKey, string? EventId, string?
     public const string AppId = "booking-cli";
 
     /// <summary>The envelope <c>{ eventId, eventType, correlationId, causationId, occurredAt, data }</c> in the wire format.</summary>
-    public static OutgoingMessage ForEvent<TData>(string routingKey, string eventType, TData data, string correlationId, string eventId, string? causationId, DateTimeOffset occurredAt)
+    public static OutgoingMessage ForEvent<TData>(
+        EventKind<TData> kind, TData data, string correlationId, string eventId, string? causationId, DateTimeOffset occurredAt)
         where TData : class
     {
-        var envelope = new EventEnvelope<TData>(eventId, eventType, correlationId, occurredAt, data, causationId);
-        return new OutgoingMessage(routingKey, eventId, eventType, correlationId, occurredAt, JsonSerializer.SerializeToUtf8Bytes(envelope, ContractJson.Options));
+        var envelope = new EventEnvelope<TData>(eventId, kind.EventType, correlationId, occurredAt, data, causationId);
+        return new OutgoingMessage(kind.RoutingKey, eventId, kind.EventType, correlationId, occurredAt,
+            JsonSerializer.SerializeToUtf8Bytes(envelope, ContractJson.Options));
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public static class BookingMessages
 
     /// <param name="holdMinutes">Null: the service's default hold (<c>Reservations:DefaultHold</c>).</param>
     public static OutgoingMessage Created(PlannedBooking booking, string userId, int? holdMinutes, DateTimeOffset now) =>
-        OutgoingMessage.ForEvent(RoutingKeys.BookingCreated, EventTypes.BookingCreated,
+        OutgoingMessage.ForEvent(EventCatalog.BookingCreated,
             new BookingCreated(booking.BookingId, UserId: userId, Items: booking.Lines, Amount: UnitPrice * booking.Units, Currency: Currency,
                 HoldMinutes: holdMinutes),
             booking.CorrelationId, Guid.CreateVersion7(now).ToString(), causationId: null, now);
@@ -23,10 +23,10 @@ public static class BookingMessages
         var booking = payment.Booking;
         var eventId = Guid.CreateVersion7(now).ToString();
         return payment.Succeeds
-            ? OutgoingMessage.ForEvent(RoutingKeys.PaymentSucceeded, EventTypes.PaymentSucceeded,
+            ? OutgoingMessage.ForEvent(EventCatalog.PaymentSucceeded,
                 new PaymentSucceeded(booking.BookingId, $"pay-{booking.BookingId}", UnitPrice * booking.Units, Currency),
                 booking.CorrelationId, eventId, payment.CausationId, now)
-            : OutgoingMessage.ForEvent(RoutingKeys.PaymentFailed, EventTypes.PaymentFailed,
+            : OutgoingMessage.ForEvent(EventCatalog.PaymentFailed,
                 new PaymentFailed(booking.BookingId, $"pay-{booking.BookingId}", "card declined (simulated)"),
                 booking.CorrelationId, eventId, payment.CausationId, now);
     }
