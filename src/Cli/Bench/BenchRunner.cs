@@ -316,7 +316,10 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 {
                     var seen = await witness.StopAsync();
                     var fromFirstOutcome = scenario.Mode == LoadMode.Drain;
-                    return result with { CrossCheck = CrossCheck.Evaluate(result, seen, fromFirstOutcome) };
+                    return result with
+                    {
+                        CrossCheck = CrossCheck.Evaluate(result, seen, fromFirstOutcome, judgeLatency: !forCeiling),
+                    };
                 }
                 catch (BenchException e)
                 {

@@ -2,6 +2,7 @@ using BookingSystem.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using System.Globalization;
 using Npgsql;
 
 namespace BookingSystem.InventoryService.Data;
@@ -26,7 +27,8 @@ public static class DataExtensions
         var waits = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()
             ?? new DatabaseOptions();
         builder.Services.AddDbContextPool<InventoryDbContext>(options =>
-            options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(waits.CommandTimeoutSeconds)));
+            options.UseNpgsql(WithWaitBounds(connectionString, waits),
+                npgsql => npgsql.CommandTimeout(waits.CommandTimeoutSeconds)));
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
             .ValidateDataAnnotations()
@@ -37,6 +39,21 @@ public static class DataExtensions
         builder.Services.AddSingleton<DatabaseRetry>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready]);
         return builder;
+    }
+
+    /// <summary>
+    /// The bounds of <see cref="DatabaseOptions"/> as startup options of every session (<c>-c lock_timeout=...</c>):
+    /// they
+    /// cost no statement per transaction, hold for reads as for writes, and survive the reset of a pooled connection.
+    /// </summary>
+    private static string WithWaitBounds(string connectionString, DatabaseOptions waits)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        var bounds = string.Create(CultureInfo.InvariantCulture,
+            $"-c lock_timeout={(long)waits.LockTimeout.TotalMilliseconds} " +
+            $"-c statement_timeout={(long)waits.StatementTimeout.TotalMilliseconds}");
+        settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? bounds : settings.Options + " " + bounds;
+        return settings.ConnectionString;
     }
 
     /// <summary>Applies pending migrations, waiting for the database to come up.</summary>
@@ -56,7 +73,13 @@ public static class DataExtensions
             // database (dotnet/efcore#35690, npgsql/efcore.pg#3407); created first, a first start logs none (the
             // provider tolerates another instance creating it at the same moment).
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
+            // A migration may rewrite a large table or wait for a lock longer than the service's work ever should:
+            // on the connection it runs on, neither bound applies.
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("SET lock_timeout = 0; SET statement_timeout = 0", ct);
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
             await db.Database.MigrateAsync(ct);
+            await db.Database.CloseConnectionAsync();
             Log.Migrated(logger, (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault() ?? "none");
         }, cancellationToken);
     }

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace BookingSystem.InventoryService.Data;
 
-/// <summary>Bounds on how long one transaction of the service may wait, set on each (<c>SET LOCAL</c>).</summary>
+/// <summary>
+/// Bounds on how long the service's database sessions may wait, given to PostgreSQL as startup options of every
+/// connection (not to the migrations at start-up).
+/// </summary>
 public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";

@@ -1,7 +1,6 @@
 using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Messaging.Consumers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Messaging;
 
@@ -29,13 +28,13 @@ public interface IUnitOfWorkSession
 /// <summary>
 /// One database transaction for a change and what it says about it: the session the work locks and writes through,
 /// with consumed messages the inbox rows that make a redelivery a no-op, the outbox rows the change wrote (one
-/// statement), one commit, then the dispatcher is woken. Each transaction waits at most
+/// statement), one commit, then the dispatcher is woken. Like every session of the service, it waits at most
 /// <see cref="DatabaseOptions.LockTimeout"/> for a lock and <see cref="DatabaseOptions.StatementTimeout"/> for a
 /// statement. The whole unit is retried on transient database errors, so it must be safe to run again from the start.
 /// </summary>
 public sealed class UnitOfWork(
     InventoryDbContext db, Outbox outbox, DatabaseRetry retry, OutboxSignal outboxSignal, CrashPoints crashPoints,
-    TimeProvider time, IServiceProvider services, IOptions<DatabaseOptions> options, ILogger<UnitOfWork> logger)
+    TimeProvider time, IServiceProvider services, ILogger<UnitOfWork> logger)
 {
     /// <summary>A unit of work that consumes no message and needs no session (a stock adjustment).</summary>
     /// <param name="idempotent">
@@ -82,7 +81,6 @@ public sealed class UnitOfWork(
             outbox.Clear();
             var session = open();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await LimitWaitsAsync(ct);
             var result = await work(session, ct);
             IReadOnlyList<ClaimedRow> committed;
             try
@@ -118,23 +116,6 @@ public sealed class UnitOfWork(
     /// <summary>A session of its own for each attempt, whatever lifetime the container would give one.</summary>
     private TSession NewSession<TSession>() where TSession : class, IUnitOfWorkSession =>
         ActivatorUtilities.CreateInstance<TSession>(services);
-
-    /// <summary>
-    /// This transaction's bounds on waiting (<see cref="DatabaseOptions"/>), in milliseconds as PostgreSQL takes them.
-    /// </summary>
-    private Task LimitWaitsAsync(CancellationToken ct)
-    {
-        var settings = options.Value;
-        var lockTimeout = Milliseconds(settings.LockTimeout);
-        var statementTimeout = Milliseconds(settings.StatementTimeout);
-        return db.Database.ExecuteSqlAsync($"""
-            SELECT set_config('lock_timeout', {lockTimeout}, true),
-                   set_config('statement_timeout', {statementTimeout}, true)
-            """, ct);
-    }
-
-    private static string Milliseconds(TimeSpan time) =>
-        ((long)time.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The session of work that needs none: nothing to flush, no race to recognise.</summary>
     private sealed class NoSession : IUnitOfWorkSession

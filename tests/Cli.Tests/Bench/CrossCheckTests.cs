@@ -27,6 +27,17 @@ public sealed class CrossCheckTests
     }
 
     [Fact]
+    public void The_broker_ceilings_latency_is_not_judged_but_its_rate_is()
+    {
+        var latencyOff = CrossCheck.Evaluate(Bench(rate: 1_000, p99: 60), Tap(rate: 1_000, p99: 20), false, judgeLatency: false);
+        var rateOff = CrossCheck.Evaluate(Bench(rate: 700, p99: 60), Tap(rate: 1_000, p99: 20), false, judgeLatency: false);
+
+        Assert.Equal(CrossCheck.Pass, latencyOff.Verdict);
+        Assert.Contains("not judged: read this ceiling's latency from the tap", latencyOff.Describe(), StringComparison.Ordinal);
+        Assert.Equal((CrossCheck.Fail, "bookings/s differ by -30.0%"), (rateOff.Verdict, rateOff.Problem));
+    }
+
+    [Fact]
     public void A_bench_slower_than_the_tap_saw_fails_on_the_rate()
     {
         var check = CrossCheck.Evaluate(Bench(rate: 700, p99: 20), Tap(rate: 1_000, p99: 20), false);
