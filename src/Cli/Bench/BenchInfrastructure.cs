@@ -66,8 +66,26 @@ public sealed class BenchInfrastructure : IDisposable
         return new BenchDatabase(name, ConnectionString(name), this);
     }
 
-    public async Task DropDatabaseAsync(string name) =>
-        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None);
+    /// <summary>
+    /// Drops the database and the sessions in it. An autovacuum worker busy in it (the service's churn of
+    /// <c>key_locks</c> calls one) is not ours to terminate (42501): it is waited for, up to 30 s.
+    /// </summary>
+    public async Task DropDatabaseAsync(string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege
+                or PostgresErrorCodes.ObjectInUse && attempt < 60)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
+    }
 
     /// <summary>A virtual host with all permissions for the <c>.env</c> user, through the management API.</summary>
     public async Task<string> CreateVirtualHostAsync(string name, CancellationToken ct)

@@ -23,10 +23,23 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <remarks>An autovacuum worker busy in the database is not ours to terminate (42501): it is waited for.</remarks>
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege
+                or PostgresErrorCodes.ObjectInUse && attempt < 60)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
     }
 
     private static async Task ExecuteOnServerAsync(string sql)
