@@ -51,8 +51,16 @@ public enum ReserveOutcome
     /// <summary>A new hold was taken.</summary>
     Created,
 
-    /// <summary>The booking already had a reservation; it is returned unchanged.</summary>
+    /// <summary>The booking already had this reservation (same lines), active; it is returned unchanged.</summary>
     Existing,
+
+    /// <summary>
+    /// The booking already has a reservation with other lines: a booking id names one request. Nothing changed.
+    /// </summary>
+    DifferentRequest,
+
+    /// <summary>The booking's reservation has ended (Released or Expired): nothing is held, and nothing was reserved.</summary>
+    Ended,
 
     /// <summary>Nothing was reserved: at least one line names an unknown item.</summary>
     UnknownItems,
@@ -78,6 +86,8 @@ public sealed record ReserveResult(ReserveOutcome Outcome, Reservation? Reservat
 
     public static ReserveResult Reserved(Reservation reservation, bool created) =>
         new(created ? ReserveOutcome.Created : ReserveOutcome.Existing, reservation, []);
+
+    public static ReserveResult Repeated(Reservation reservation, ReserveOutcome outcome) => new(outcome, reservation, []);
 
     public static ReserveResult Rejected(IReadOnlyList<LineAvailability> lines) =>
         new(lines.Any(l => l.Reason == ShortfallReason.UnknownItem) ? ReserveOutcome.UnknownItems : ReserveOutcome.InsufficientStock, null, lines);

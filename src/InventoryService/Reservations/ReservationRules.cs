@@ -66,22 +66,30 @@ public sealed class ReservationRules(
         Unchecked(Requested(reservation));
 
     /// <summary>
-    /// A BookingCreated or an HTTP reserve for a booking that has a reservation changes nothing. By message, one for
-    /// a booking that has ended is told that nothing is held (a repeat of an active one needs no answer: its
-    /// InventoryReserved went out already).
+    /// A BookingCreated or an HTTP reserve for a booking that has a reservation changes nothing, and says which of
+    /// three it was: a repeat of the same request (<see cref="ReserveOutcome.Existing"/>), another request under the
+    /// same booking id (<see cref="ReserveOutcome.DifferentRequest"/>), or a booking that has ended
+    /// (<see cref="ReserveOutcome.Ended"/>: by message it is told that nothing is held; a repeat of an active one
+    /// needs no answer, its InventoryReserved went out already).
     /// </summary>
     private ReserveResult Repeat(Reservation existing, ReserveCommand command)
     {
         var repeat = ReservationTransitions.Decide(existing.Status, existing.ReleaseReason, ReservationAction.Hold);
-        if (command.ByMessage && repeat.Decision == TransitionDecision.Refused)
+        if (repeat.Decision == TransitionDecision.Refused)
         {
-            var reason = existing.Status == ReservationStatus.Expired
-                ? ReservationFailureReasons.AlreadyExpired
-                : ReservationFailureReasons.AlreadyReleased;
-            outbox.ReservationFailed(existing.Key, reason, AsRequested(existing), command.CorrelationId);
+            if (command.ByMessage)
+            {
+                var reason = existing.Status == ReservationStatus.Expired
+                    ? ReservationFailureReasons.AlreadyExpired
+                    : ReservationFailureReasons.AlreadyReleased;
+                outbox.ReservationFailed(existing.Key, reason, AsRequested(existing), command.CorrelationId);
+            }
+
+            return ReserveResult.Repeated(existing, ReserveOutcome.Ended);
         }
 
-        return ReserveResult.Reserved(existing, created: false);
+        var same = InOrder(Requested(existing)).SequenceEqual(InOrder(command.Lines));
+        return ReserveResult.Repeated(existing, same ? ReserveOutcome.Existing : ReserveOutcome.DifferentRequest);
     }
 
     private ReserveResult ReserveNew(LockSession session, ReserveCommand command, DateTimeOffset now)
@@ -195,6 +203,9 @@ public sealed class ReservationRules(
 
     private static List<RequestedLine> Requested(Reservation reservation) =>
         reservation.Lines.Select(l => new RequestedLine(l.ItemId, l.Quantity)).ToList();
+
+    private static IEnumerable<RequestedLine> InOrder(IEnumerable<RequestedLine> lines) =>
+        lines.OrderBy(l => l.ItemId, StringComparer.Ordinal).ThenBy(l => l.Quantity);
 
     /// <summary>Lines as asked for, compared with nothing (the stock was not the reason).</summary>
     private static List<LineAvailability> Unchecked(IEnumerable<RequestedLine> lines) =>

@@ -13,7 +13,8 @@ public static class ReservationsApi
     {
         group.MapPost("/reserve", Reserve).WithName("Reserve")
             .WithSummary("Reserve stock for a booking: every line or none.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/release", Release).WithName("Release").WithSummary("Release a booking's reservation.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/reservations/{bookingId}", GetReservation).WithName("GetReservation")
@@ -46,6 +47,12 @@ public static class ReservationsApi
         {
             ReserveOutcome.Created => TypedResults.Created($"/api/inventory/reservations/{command.BookingId}", ReservationResponse.From(result.Reservation!)),
             ReserveOutcome.Existing => TypedResults.Ok(ReservationResponse.From(result.Reservation!)),
+            ReserveOutcome.DifferentRequest => Problems.Create(StatusCodes.Status422UnprocessableEntity, "Booking id already used",
+                $"Booking '{command.BookingId}' already has a reservation with other lines; nothing changed. A booking id names " +
+                "one request: use a new booking id for another one.", ("reservation", ReservationResponse.From(result.Reservation!))),
+            ReserveOutcome.Ended => Problems.Create(StatusCodes.Status409Conflict, "Reservation ended",
+                $"The reservation of booking '{command.BookingId}' is {result.Reservation!.Status}; nothing is held and nothing " +
+                "was reserved. Use a new booking id.", ("reservation", ReservationResponse.From(result.Reservation!))),
             ReserveOutcome.TooManyHolds => Problems.Create(StatusCodes.Status409Conflict, "Too many holds",
                 $"You already hold {options.Value.MaxActiveHoldsPerUser} reservations; confirm or release one first."),
             ReserveOutcome.UnknownItems => Problems.Create(StatusCodes.Status404NotFound, "Unknown item",

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
 using BookingSystem.InventoryService.Reservations;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,23 +11,65 @@ public sealed class ReservationLifecycleTests(InventoryApiFactory factory) : ICl
     private readonly HttpClient _client = factory.CreateClient();
 
     [Fact]
-    public async Task Reserve_returns_201_with_the_hold_and_a_repeat_returns_200_with_the_same_reservation()
+    public async Task Reserve_returns_201_with_the_hold_and_a_repeat_of_the_same_request_returns_200_with_the_same_reservation()
     {
         var item = await factory.CreateItemAsync(total: 10);
         var bookingId = $"repeat-{item.ItemId}";
 
         using var first = await _client.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 3, holdMinutes = 30 });
-        using var repeat = await _client.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 5 });
+        using var repeat = await _client.PostJsonAsync("/api/inventory/reserve",
+            new { bookingId, items = new[] { new { itemId = item.ItemId, quantity = 1 }, new { itemId = item.ItemId, quantity = 2 } } });
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal($"/api/inventory/reservations/{bookingId}", first.Headers.Location?.OriginalString);
         var created = await first.ReadAsync<ReservationResponse>();
         Assert.Equal(ReservationStatus.Reserved, created.Status);
         Assert.Equal(factory.Time.GetUtcNow().AddMinutes(30), created.ExpiresAt);
-        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode); // the same lines, in another shape
         var repeated = await repeat.ReadAsync<ReservationResponse>();
         Assert.Equal(created.Lines, repeated.Lines);
         Assert.Equal(3, (await factory.CountersAsync(item.ItemId)).Reserved);
+    }
+
+    [Fact]
+    public async Task Another_request_under_a_used_booking_id_is_refused_with_422_and_changes_nothing()
+    {
+        var item = await factory.CreateItemAsync(total: 10);
+        var other = await factory.CreateItemAsync(total: 10);
+        var bookingId = $"other-lines-{item.ItemId}";
+        using var first = await _client.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 3 });
+
+        using var moreUnits = await _client.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 5 });
+        using var otherItem = await _client.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = other.ItemId, quantity = 3 });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        foreach (var refused in new[] { moreUnits, otherItem })
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            var problem = await refused.ReadAsync<JsonElement>();
+            Assert.Equal("Booking id already used", problem.GetProperty("title").GetString());
+            Assert.Equal(3, problem.GetProperty("reservation").GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+        }
+
+        Assert.Equal((3, 0), ((await factory.CountersAsync(item.ItemId)).Reserved, (await factory.CountersAsync(other.ItemId)).Reserved));
+    }
+
+    [Fact]
+    public async Task A_repeat_of_a_released_reservation_is_refused_with_409_and_holds_nothing()
+    {
+        var item = await factory.CreateItemAsync(total: 10);
+        var bookingId = $"ended-{item.ItemId}";
+        using var first = await _client.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 2 });
+        using var release = await _client.PostJsonAsync("/api/inventory/release", new { bookingId });
+
+        using var again = await _client.PostJsonAsync("/api/inventory/reserve", new { bookingId, itemId = item.ItemId, quantity = 2 });
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (first.StatusCode, release.StatusCode));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var problem = await again.ReadAsync<JsonElement>();
+        Assert.Equal("Reservation ended", problem.GetProperty("title").GetString());
+        Assert.Equal("Released", problem.GetProperty("reservation").GetProperty("status").GetString());
+        Assert.Equal(0, (await factory.CountersAsync(item.ItemId)).Reserved);
     }
 
     [Fact]
