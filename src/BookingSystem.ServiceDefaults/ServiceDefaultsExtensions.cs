@@ -43,14 +43,16 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Errors as ProblemDetails, then the correlation id (every response, errors too, carries one), then one log
-    /// event per request, which therefore has the correlation id.
+    /// The correlation id (every response, errors too, carries one), then one log event per request (which therefore
+    /// has the correlation id), then errors as ProblemDetails: the request's log event sees the status the client
+    /// gets (a body that fails binding is a 400 there, not the 500 of an exception passing by), while a real fault is
+    /// logged with its stack trace by the exception handler and as a 500 by the request log.
     /// </summary>
     public static IApplicationBuilder UseServiceDefaults(this IApplicationBuilder app) => app
-        .UseExceptionHandler()
-        .UseStatusCodePages()
         .UseMiddleware<CorrelationIdMiddleware>()
-        .UseBookingRequestLogging();
+        .UseBookingRequestLogging()
+        .UseExceptionHandler()
+        .UseStatusCodePages();
 
     /// <summary><c>/health/live</c> and <c>/health/ready</c>, anonymous, as JSON reports.</summary>
     public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder endpoints)

@@ -127,12 +127,15 @@ public static class StockApi
             CreatedAt = now,
             UpdatedAt = now,
         };
-        db.Items.Add(item);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (DatabaseRetry.IsUniqueViolation(e, "AK_inventory_items_item_id"))
+        // One statement that cannot fail on a duplicate: an existing item id is an answer (409), not an error for the
+        // logs (a unique violation would be logged as a failed command by EF Core).
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO inventory_items (item_id, name, location, total, reserved, low_stock_threshold, low_stock_alerted,
+                                         created_at, updated_at)
+            VALUES ({item.ItemId}, {item.Name}, {item.Location}, {item.Total}, 0, {item.LowStockThreshold}, false, {now}, {now})
+            ON CONFLICT (item_id) DO NOTHING
+            """, cancellationToken);
+        if (inserted == 0)
         {
             return Problems.Create(StatusCodes.Status409Conflict, "Item already exists", $"An item '{item.ItemId}' already exists.");
         }
