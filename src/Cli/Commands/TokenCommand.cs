@@ -12,9 +12,24 @@ public static class TokenCommand
 {
     public const int MaxMinutes = 24 * 60;
 
+    /// <summary>The longest subject the service keys a user's reservations by.</summary>
+    public const int MaxSubjectLength = 64;
+
     public static Command Create()
     {
-        var user = new Option<string>("--user") { Description = "The token's subject (sub claim).", Required = true };
+        var user = new Option<string>("--user")
+        {
+            Description = $"The token's subject (sub claim): 1-{MaxSubjectLength} characters, no spaces.",
+            Required = true,
+        };
+        user.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is not { Length: > 0 and <= MaxSubjectLength } subject
+                || subject.Any(char.IsWhiteSpace))
+            {
+                result.AddError($"--user must be 1-{MaxSubjectLength} characters without spaces.");
+            }
+        });
         var admin = new Option<bool>("--admin") { Description = $"Add the {InventoryPolicies.AdminRole} role." };
         var minutes = new Option<int>("--minutes") { Description = $"Lifetime in minutes (1-{MaxMinutes}).", DefaultValueFactory = _ => 60 };
         minutes.Validators.Add(result =>

@@ -34,6 +34,18 @@ public sealed class TokenCommandTests(EndToEndSystem system)
         Assert.Contains("--minutes must be between 1 and 1440.", cli.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("two words")]
+    public async Task The_cli_refuses_an_unusable_user_with_a_message_not_a_stack_trace(string user)
+    {
+        await using var cli = Run("token", "--user", user);
+
+        Assert.Equal(1, await cli.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("--user must be 1-64 characters without spaces.", cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", cli.Output, StringComparison.Ordinal);
+    }
+
     private async Task<string> MintAsync(params string[] arguments)
     {
         await using var cli = Run(arguments);
