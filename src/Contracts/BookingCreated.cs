@@ -2,7 +2,8 @@ namespace BookingSystem.Contracts;
 
 /// <summary>
 /// A booking wants stock. Either <see cref="Items"/> or the single-item shorthand
-/// (<see cref="ItemId"/> or <see cref="RoomId"/>, with <see cref="Quantity"/> defaulting to 1).
+/// (<see cref="ItemId"/> or <see cref="RoomId"/>, with <see cref="Quantity"/> defaulting to 1, and for a nightly
+/// item <see cref="CheckIn"/>/<see cref="CheckOut"/>).
 /// </summary>
 public sealed record BookingCreated(
     string BookingId,
@@ -13,4 +14,6 @@ public sealed record BookingCreated(
     int? Quantity = null,
     decimal? Amount = null,
     string? Currency = null,
-    int? HoldMinutes = null);
+    int? HoldMinutes = null,
+    DateOnly? CheckIn = null,
+    DateOnly? CheckOut = null);

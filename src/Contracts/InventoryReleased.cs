@@ -1,7 +1,7 @@
 namespace BookingSystem.Contracts;
 
 /// <summary>The booking's stock was given back. <see cref="Reason"/> is one of <see cref="ReleaseReasons"/>.</summary>
-public sealed record InventoryReleased(string BookingId, string Reason, IReadOnlyList<BookingLine> Items);
+public sealed record InventoryReleased(string BookingId, string Reason, IReadOnlyList<OutcomeLine> Items);
 
 public static class ReleaseReasons
 {

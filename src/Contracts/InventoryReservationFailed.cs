@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace BookingSystem.Contracts;
 
 /// <summary>
@@ -6,12 +8,40 @@ namespace BookingSystem.Contracts;
 /// </summary>
 public sealed record InventoryReservationFailed(string BookingId, string Reason, IReadOnlyList<LineShortfall> Lines);
 
-public sealed record LineShortfall(string ItemId, int Requested, int? Available, string? Reason);
+/// <summary>
+/// One line compared with the stock. For a nightly line: its stay, and the nights that cannot be had
+/// (<see cref="Nights"/>; <see cref="Available"/> is then the lowest available count over the stay).
+/// </summary>
+public sealed record LineShortfall(
+    string ItemId,
+    int Requested,
+    int? Available,
+    string? Reason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateOnly? CheckIn = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateOnly? CheckOut = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<NightShortfall>? Nights = null);
+
+/// <summary>
+/// A night of a stay that cannot be had: <see cref="Reason"/> is <c>InsufficientStock</c> (with what is available),
+/// <c>Closed</c> (stop-sell), <c>MinStay</c> (arrivals that night need a longer stay) or <c>OutsideHorizon</c> (the
+/// night is not on sale yet).
+/// </summary>
+public sealed record NightShortfall(DateOnly Night, string Reason, int? Available);
 
 public static class ReservationFailureReasons
 {
     public const string InsufficientStock = nameof(InsufficientStock);
     public const string UnknownItem = nameof(UnknownItem);
+
+    /// <summary>A night of a stay is closed to sale (stop-sell).</summary>
+    public const string Closed = nameof(Closed);
+
+    /// <summary>The stay is shorter than the minimum stay for arrivals on its first night.</summary>
+    public const string MinStay = nameof(MinStay);
+
+    /// <summary>A night of the stay is beyond the nights on sale (the booking horizon).</summary>
+    public const string OutsideHorizon = nameof(OutsideHorizon);
 
     /// <summary>Payment succeeded after the hold expired and the stock could not be taken again: refund.</summary>
     public const string HoldExpired = nameof(HoldExpired);

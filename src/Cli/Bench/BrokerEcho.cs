@@ -82,7 +82,7 @@ public sealed class BrokerEcho(BrokerSettings settings, int prefetch, int concur
             case RoutingKeys.BookingCreated:
                 var booking = Read<BookingCreated>(body);
                 return OutgoingMessage.ForEvent(EventCatalog.InventoryReserved,
-                    new InventoryReserved(booking.Data.BookingId, booking.Data.Items ?? [], now.AddMinutes(BrokerTarget.HoldMinutes)),
+                    new InventoryReserved(booking.Data.BookingId, OutcomeLine.Of(booking.Data.Items ?? []), now.AddMinutes(BrokerTarget.HoldMinutes)),
                     booking.CorrelationId, eventId, booking.EventId, now);
             case RoutingKeys.PaymentSucceeded:
                 var paid = Read<PaymentSucceeded>(body);

@@ -177,7 +177,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             }
 
             writes.Outbox(eventId, RoutingKeys.InventoryReserved, EventTypes.InventoryReserved, booking.CorrelationId,
-                new InventoryReserved(booking.BookingId, booking.Lines, now.AddMinutes(BrokerTarget.HoldMinutes)));
+                new InventoryReserved(booking.BookingId, OutcomeLine.Of(booking.Lines), now.AddMinutes(BrokerTarget.HoldMinutes)));
             outcomes.Add(new ObservedEvent(EventTypes.InventoryReserved, eventId, booking.BookingId, null, booking.Lines));
         }
 
@@ -236,7 +236,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             if (payment.Succeeds)
             {
                 writes.Outbox(eventId, RoutingKeys.InventoryConfirmed, EventTypes.InventoryConfirmed, booking.CorrelationId,
-                    new InventoryConfirmed(booking.BookingId, booking.Lines));
+                    new InventoryConfirmed(booking.BookingId, OutcomeLine.Of(booking.Lines)));
                 outcomes.Add(new ObservedEvent(EventTypes.InventoryConfirmed, eventId, booking.BookingId, null, booking.Lines));
                 continue;
             }
@@ -247,7 +247,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             }
 
             writes.Outbox(eventId, RoutingKeys.InventoryReleased, EventTypes.InventoryReleased, booking.CorrelationId,
-                new InventoryReleased(booking.BookingId, ReleaseReasons.PaymentFailed, booking.Lines));
+                new InventoryReleased(booking.BookingId, ReleaseReasons.PaymentFailed, OutcomeLine.Of(booking.Lines)));
             outcomes.Add(new ObservedEvent(EventTypes.InventoryReleased, eventId, booking.BookingId, ReleaseReasons.PaymentFailed, booking.Lines));
         }
 

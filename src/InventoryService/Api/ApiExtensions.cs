@@ -36,10 +36,10 @@ public static class ApiExtensions
     {
         var inventory = endpoints.MapGroup("/api/inventory").WithTags("Inventory");
         // Three audiences, kept apart so authorization policies can be attached per group.
-        inventory.MapGroup("").MapStockPublicApi().AllowAnonymous();
+        inventory.MapGroup("").MapStockPublicApi().MapCalendarPublicApi().AllowAnonymous();
         inventory.MapGroup("").MapReservationsApi().RequireAuthorization(InventoryPolicies.User);
         var admin = inventory.MapGroup("").RequireAuthorization(InventoryPolicies.Admin);
-        admin.MapStockAdminApi();
+        admin.MapStockAdminApi().MapCalendarAdminApi();
         admin.MapGroup("/admin/dead-letters").MapDeadLettersApi().WithTags("Dead letters");
 
         endpoints.MapApiReference();

@@ -17,6 +17,10 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
 
     public DbSet<StockAdjustment> StockAdjustments => Set<StockAdjustment>();
 
+    public DbSet<ItemNight> ItemNights => Set<ItemNight>();
+
+    public DbSet<CalendarChange> CalendarChanges => Set<CalendarChange>();
+
     public DbSet<PaymentOutcome> PaymentOutcomes => Set<PaymentOutcome>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
@@ -31,6 +35,8 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             {
                 t.HasCheckConstraint("ck_inventory_items_reserved_within_total", "reserved >= 0 AND reserved <= total");
                 t.HasCheckConstraint("ck_inventory_items_low_stock_threshold", "low_stock_threshold >= 0");
+                t.HasCheckConstraint("ck_inventory_items_kind",
+                    "(kind = 'Pool' AND time_zone IS NULL) OR (kind = 'Nightly' AND time_zone IS NOT NULL)");
             });
             item.HasKey(i => i.Id);
             // The business key: unique, and what reservation lines and adjustments point at.
@@ -40,6 +46,9 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             item.Property(i => i.Name).HasColumnName("name").HasMaxLength(200);
             item.Property(i => i.Location).HasColumnName("location").HasMaxLength(100).HasDefaultValue(InventoryItem.DefaultLocation);
             item.HasIndex(i => i.Location);
+            item.Property(i => i.Kind).HasColumnName("kind").HasConversion<string>().HasMaxLength(16)
+                .HasDefaultValue(ItemKind.Pool).HasSentinel((ItemKind)(-1));
+            item.Property(i => i.TimeZone).HasColumnName("time_zone").HasMaxLength(64);
             item.Property(i => i.Total).HasColumnName("total");
             item.Property(i => i.Reserved).HasColumnName("reserved");
             item.Property(i => i.Available).HasColumnName("available").HasComputedColumnSql("total - reserved", stored: true);
@@ -80,12 +89,20 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
 
         modelBuilder.Entity<ReservationLine>(line =>
         {
-            line.ToTable("reservation_lines", t => t.HasCheckConstraint("ck_reservation_lines_quantity_positive", "quantity > 0"));
+            line.ToTable("reservation_lines", t =>
+            {
+                t.HasCheckConstraint("ck_reservation_lines_quantity_positive", "quantity > 0");
+                t.HasCheckConstraint("ck_reservation_lines_stay",
+                    "(check_in IS NULL AND check_out IS NULL) OR check_out > check_in");
+            });
             line.HasKey(l => l.Id);
             line.Property(l => l.Id).HasColumnName("id").UseIdentityAlwaysColumn();
             line.Property(l => l.ReservationId).HasColumnName("reservation_id");
             line.Property(l => l.ItemId).HasColumnName("item_id").HasMaxLength(KeyMaxLength);
             line.Property(l => l.Quantity).HasColumnName("quantity");
+            line.Property(l => l.CheckIn).HasColumnName("check_in");
+            line.Property(l => l.CheckOut).HasColumnName("check_out");
+            line.Property(l => l.OverbookedNights).HasColumnName("overbooked_nights");
             line.HasOne<InventoryItem>().WithMany().HasForeignKey(l => l.ItemId).HasPrincipalKey(i => i.ItemId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -103,6 +120,52 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
             adjustment.Property(a => a.OccurredAt).HasColumnName("occurred_at");
             adjustment.Property(a => a.TotalAfter).HasColumnName("total_after");
             adjustment.HasOne<InventoryItem>().WithMany().HasForeignKey(a => a.ItemId).HasPrincipalKey(i => i.ItemId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ItemNight>(night =>
+        {
+            night.ToTable("item_nights", t =>
+            {
+                t.HasCheckConstraint("ck_item_nights_within_capacity",
+                    "held >= 0 AND confirmed >= 0 AND held + confirmed <= capacity + overbooking_allowance");
+                t.HasCheckConstraint("ck_item_nights_settings",
+                    "capacity >= 0 AND overbooking_allowance >= 0 AND min_stay >= 1");
+            });
+            // The lock order of a stay's nights: (item, night).
+            night.HasKey(n => new { n.ItemId, n.Night });
+            night.Property(n => n.ItemId).HasColumnName("item_id").HasMaxLength(KeyMaxLength);
+            night.Property(n => n.Night).HasColumnName("night");
+            night.Property(n => n.Capacity).HasColumnName("capacity");
+            night.Property(n => n.Held).HasColumnName("held");
+            night.Property(n => n.Confirmed).HasColumnName("confirmed");
+            night.Property(n => n.Closed).HasColumnName("closed");
+            night.Property(n => n.MinStay).HasColumnName("min_stay");
+            night.Property(n => n.OverbookingAllowance).HasColumnName("overbooking_allowance");
+            night.Property(n => n.LowStockAlerted).HasColumnName("low_stock_alerted");
+            night.Property(n => n.UpdatedAt).HasColumnName("updated_at");
+            night.Ignore(n => n.Available);
+            night.Ignore(n => n.Overbooked);
+            night.HasOne<InventoryItem>().WithMany().HasForeignKey(n => n.ItemId).HasPrincipalKey(i => i.ItemId)
+                .OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<CalendarChange>(change =>
+        {
+            change.ToTable("calendar_changes");
+            change.HasKey(c => c.Id);
+            change.Property(c => c.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            change.Property(c => c.ItemId).HasColumnName("item_id").HasMaxLength(KeyMaxLength);
+            change.HasIndex(c => new { c.ItemId, c.OccurredAt });
+            change.Property(c => c.From).HasColumnName("from_night");
+            change.Property(c => c.To).HasColumnName("to_night");
+            change.Property(c => c.Request).HasColumnName("request").HasColumnType("jsonb");
+            change.Property(c => c.Nights).HasColumnName("nights").HasColumnType("jsonb");
+            change.Property(c => c.ReasonCode).HasColumnName("reason_code").HasConversion<string>().HasMaxLength(32);
+            change.Property(c => c.Note).HasColumnName("note").HasMaxLength(500);
+            change.Property(c => c.PerformedBy).HasColumnName("performed_by").HasMaxLength(KeyMaxLength * 2);
+            change.Property(c => c.OccurredAt).HasColumnName("occurred_at");
+            change.HasOne<InventoryItem>().WithMany().HasForeignKey(c => c.ItemId).HasPrincipalKey(i => i.ItemId)
+                .OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<PaymentOutcome>(outcome =>

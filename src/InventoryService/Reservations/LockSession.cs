@@ -7,12 +7,13 @@ namespace BookingSystem.InventoryService.Reservations;
 
 /// <summary>
 /// What one attempt locks: the bookings decided about (their keys), the users whose active HTTP holds are counted,
-/// and the items named. The items of existing reservations' lines are added for the reservations
-/// <see cref="StockMayMove"/> says may give stock back or take it again.
+/// and the stock the lines name: a pool line's item, every night of a nightly line's stay. The stock of existing
+/// reservations' lines is added for the reservations <see cref="StockMayMove"/> says may change a counter (give
+/// stock back, take it again, or move nights from held to sold).
 /// </summary>
 public sealed record LockRequest(
     IReadOnlyCollection<string> Bookings,
-    IReadOnlyCollection<string> Items,
+    IReadOnlyCollection<RequestedLine> Lines,
     Func<Reservation, bool>? StockMayMove = null,
     IReadOnlyCollection<string>? CappedUsers = null);
 
@@ -21,8 +22,10 @@ public sealed record LockRequest(
 /// attempt. <see cref="LockAsync"/> takes every lock once, set-wise and in the one order (booking and user keys,
 /// payment rows, reservation rows with their lines, items by id), for a batch of messages and a single HTTP request
 /// alike; the rules then read the locked rows from here and query nothing more (asking for a row that was not locked
-/// is a bug and throws). New reservations and changed item counters are written set-wise at the end
-/// (<see cref="FlushAsync"/>); everything else through the change tracker.
+/// is a bug and throws). A nightly item's row is read, not locked: what a booking changes are its nights, locked in
+/// (item, night) order after the pool items, one lock per night per attempt. New reservations and changed counters
+/// (items and nights) are written set-wise at the end (<see cref="FlushAsync"/>); everything else through the change
+/// tracker.
 /// </summary>
 public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
 {
@@ -36,6 +39,7 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
     private readonly Dictionary<string, PaymentOutcome?> _payments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Reservation?> _reservations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InventoryItem?> _items = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string ItemId, DateOnly Night), ItemNight?> _nights = [];
     private readonly List<Reservation> _created = [];
     private readonly List<Action> _committed = [];
     private readonly Dictionary<string, int> _activeHolds = new(StringComparer.Ordinal);
@@ -57,7 +61,7 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
                 ct);
         }
 
-        var linesMayMove = new List<string>();
+        var linesMayMove = new List<RequestedLine>();
         if (bookings.Length > 0)
         {
             var payments = await db.PaymentOutcomes
@@ -78,10 +82,10 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
             }
 
             linesMayMove.AddRange(reservations.Values.Where(r => request.StockMayMove?.Invoke(r) == true)
-                .SelectMany(r => r.Lines).Select(l => l.ItemId));
+                .SelectMany(r => r.Lines).Select(ReservationRules.AsRequested));
         }
 
-        await LockItemsAsync([.. request.Items, .. linesMayMove], ct);
+        await LockStockAsync([.. request.Lines, .. linesMayMove], ct);
     }
 
     /// <summary>
@@ -106,7 +110,7 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
             _reservations[reservation.Key] = reservation;
         }
 
-        await LockItemsAsync(due.SelectMany(r => r.Lines).Select(l => l.ItemId).ToList(), ct);
+        await LockStockAsync([.. due.SelectMany(r => r.Lines).Select(ReservationRules.AsRequested)], ct);
         return due;
     }
 
@@ -162,6 +166,10 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
         return items;
     }
 
+    /// <summary>A night of a nightly item (null: the item has no such night, it is not on sale).</summary>
+    public ItemNight? Night(string itemId, DateOnly night) =>
+        _nights.TryGetValue((itemId, night), out var found) ? found : throw NotLocked("night", $"{itemId} {night:yyyy-MM-dd}");
+
     /// <summary>
     /// A new reservation, written with the others of the attempt at the end; later decisions of the attempt see it.
     /// </summary>
@@ -207,13 +215,21 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
                     {r.Select(x => x.ReleaseReason?.ToString()).ToArray()}, {r.Select(x => x.CorrelationId).ToArray()})
                 """, ct);
 
-            var lines = r.SelectMany(x => x.Lines, (x, l) => (x.Id, l.ItemId, l.Quantity)).ToList();
+            var lines = r.SelectMany(x => x.Lines, (x, l) => (x.Id, Line: l)).ToList();
+            // A line's overbooked nights travel as an array literal ('{2027-06-03,2027-06-04}'): unnest cannot take
+            // an array of arrays.
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO reservation_lines (reservation_id, item_id, quantity)
-                SELECT * FROM unnest({lines.Select(l => l.Id).ToArray()}, {lines.Select(l => l.ItemId).ToArray()},
-                    {lines.Select(l => l.Quantity).ToArray()})
+                INSERT INTO reservation_lines (reservation_id, item_id, quantity, check_in, check_out, overbooked_nights)
+                SELECT u.id, u.item_id, u.quantity, u.check_in, u.check_out, u.overbooked::date[]
+                FROM unnest({lines.Select(l => l.Id).ToArray()}, {lines.Select(l => l.Line.ItemId).ToArray()},
+                    {lines.Select(l => l.Line.Quantity).ToArray()}, {lines.Select(l => l.Line.CheckIn).ToArray()},
+                    {lines.Select(l => l.Line.CheckOut).ToArray()},
+                    {lines.Select(l => DateArray(l.Line.OverbookedNights)).ToArray()})
+                    AS u(id, item_id, quantity, check_in, check_out, overbooked)
                 """, ct);
         }
+
+        await FlushNightsAsync(ct);
 
         var counters = db.ChangeTracker.Entries<InventoryItem>()
             .Where(e => e.State == EntityState.Modified
@@ -281,21 +297,83 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
         }
     }
 
-    /// <summary>Locks the named items in item-id order; an unknown id is remembered as absent.</summary>
-    private async Task LockItemsAsync(IReadOnlyCollection<string> itemIds, CancellationToken ct)
+    private static string? DateArray(DateOnly[]? nights) =>
+        nights is { Length: > 0 } ? "{" + string.Join(',', nights.Select(n => n.ToString("yyyy-MM-dd"))) + "}" : null;
+
+    /// <summary>
+    /// Locks the stock of the lines: pool lines' items in item-id order, then nightly lines' nights in (item, night)
+    /// order (their items read without a lock). An unknown item or a night that does not exist is remembered as
+    /// absent.
+    /// </summary>
+    private async Task LockStockAsync(IReadOnlyCollection<RequestedLine> lines, CancellationToken ct)
     {
-        var ids = itemIds.Distinct(StringComparer.Ordinal).ToArray();
-        if (ids.Length == 0)
+        var pool = lines.Where(l => l.Stay is null).Select(l => l.ItemId).Distinct(StringComparer.Ordinal).ToArray();
+        if (pool.Length > 0)
+        {
+            var found = await db.Items
+                .FromSql($"SELECT *, xmin FROM inventory_items WHERE item_id = ANY({pool}) ORDER BY item_id FOR UPDATE")
+                .ToDictionaryAsync(i => i.ItemId, StringComparer.Ordinal, ct);
+            Remember(pool, found);
+        }
+
+        var nights = lines.SelectMany(l => l.Stay?.Nights().Select(n => (l.ItemId, Night: n)) ?? []).Distinct().ToArray();
+        if (nights.Length == 0)
         {
             return;
         }
 
-        var found = await db.Items
-            .FromSql($"SELECT *, xmin FROM inventory_items WHERE item_id = ANY({ids}) ORDER BY item_id FOR UPDATE")
+        var nightly = nights.Select(n => n.ItemId).Distinct(StringComparer.Ordinal).Where(id => !_items.ContainsKey(id))
+            .ToArray();
+        var items = await db.Items
+            .FromSql($"SELECT *, xmin FROM inventory_items WHERE item_id = ANY({nightly})")
+            .AsNoTracking()
             .ToDictionaryAsync(i => i.ItemId, StringComparer.Ordinal, ct);
+        Remember(nightly, items);
+        var locked = await db.ItemNights
+            .FromSql($"""
+                SELECT n.* FROM item_nights n
+                WHERE (n.item_id, n.night) IN (
+                    SELECT * FROM unnest({nights.Select(n => n.ItemId).ToArray()}, {nights.Select(n => n.Night).ToArray()}))
+                ORDER BY n.item_id, n.night
+                FOR UPDATE
+                """)
+            .ToDictionaryAsync(n => (n.ItemId, n.Night), ct);
+        foreach (var key in nights)
+        {
+            _nights[key] = locked.GetValueOrDefault(key);
+        }
+    }
+
+    private void Remember(IEnumerable<string> ids, Dictionary<string, InventoryItem> found)
+    {
         foreach (var id in ids)
         {
             _items[id] = found.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>The nights whose counters changed, in one statement (their rows are locked).</summary>
+    private async Task FlushNightsAsync(CancellationToken ct)
+    {
+        var changed = db.ChangeTracker.Entries<ItemNight>().Where(e => e.State == EntityState.Modified).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        var n = changed.Select(e => e.Entity).ToList();
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE item_nights AS n
+            SET held = u.held, confirmed = u.confirmed, low_stock_alerted = u.low_stock_alerted, updated_at = u.updated_at
+            FROM unnest({n.Select(x => x.ItemId).ToArray()}, {n.Select(x => x.Night).ToArray()},
+                        {n.Select(x => x.Held).ToArray()}, {n.Select(x => x.Confirmed).ToArray()},
+                        {n.Select(x => x.LowStockAlerted).ToArray()}, {n.Select(x => x.UpdatedAt).ToArray()})
+                AS u(item_id, night, held, confirmed, low_stock_alerted, updated_at)
+            WHERE n.item_id = u.item_id AND n.night = u.night
+            """, ct);
+        foreach (var entry in changed)
+        {
+            entry.State = EntityState.Unchanged;
         }
     }
 }

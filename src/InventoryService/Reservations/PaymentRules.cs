@@ -19,14 +19,15 @@ public sealed record PaymentCommand(string BookingId, PaymentResult Result, stri
 public sealed class PaymentRules(ReservationRules reservations, Outbox outbox, ILogger<ReservationService> logger)
 {
     /// <summary>
-    /// Whether payment outcomes can change the stock a reservation holds, so its items must be locked: a failure
-    /// releases a hold; a success takes the stock again after expiry or release. A success on a hold (confirm) or
-    /// anything on a confirmed one does not.
+    /// Whether payment outcomes can change the counters of a reservation's stock, so it must be locked: a failure
+    /// releases a hold; a success takes the stock again after expiry or release, and on a hold moves a nightly line's
+    /// nights from held to sold. A success on a pool hold (confirm) or anything on a confirmed one does not.
     /// </summary>
     public static bool MayMoveStock(IEnumerable<PaymentResult> results, Reservation reservation) =>
         reservation.Status switch
         {
-            ReservationStatus.Reserved => results.Contains(PaymentResult.Failed),
+            ReservationStatus.Reserved => results.Contains(PaymentResult.Failed)
+                || reservation.Lines.Any(l => l.IsNightly),
             ReservationStatus.Expired or ReservationStatus.Released => results.Contains(PaymentResult.Succeeded),
             _ => false,
         };
@@ -147,7 +148,7 @@ public sealed class PaymentRules(ReservationRules reservations, Outbox outbox, I
             }
         }
 
-        var transition = reservations.Transition(session, reservation, action, reason, now);
+        var transition = reservations.Carry(session, reservation, decision, action, reason, now);
         switch (transition.Outcome)
         {
             case TransitionOutcome.Applied:

@@ -14,12 +14,13 @@ public static class ReservationEvents
 {
     public static void Reserved(this Outbox outbox, Reservation reservation) =>
         outbox.Add(EventCatalog.InventoryReserved,
-            new InventoryReserved(reservation.Key, Lines(reservation), reservation.ExpiresAt),
+            new InventoryReserved(reservation.Key, Lines(reservation), reservation.ExpiresAt, Overbooked(reservation)),
             reservation.CorrelationId);
 
     public static void Confirmed(this Outbox outbox, Reservation reservation) =>
         outbox.Add(EventCatalog.InventoryConfirmed,
-            new InventoryConfirmed(reservation.Key, Lines(reservation)), reservation.CorrelationId);
+            new InventoryConfirmed(reservation.Key, Lines(reservation), Overbooked(reservation)),
+            reservation.CorrelationId);
 
     public static void Released(this Outbox outbox, Reservation reservation) =>
         outbox.Add(EventCatalog.InventoryReleased,
@@ -32,10 +33,21 @@ public static class ReservationEvents
         string? causationId = null) =>
         outbox.Add(EventCatalog.InventoryReservationFailed,
             new InventoryReservationFailed(bookingId, reason,
-                [.. lines.Select(l => new LineShortfall(l.ItemId, l.Requested, l.Available, l.Reason?.ToString()))]),
+                [.. lines.Select(Shortfall)]),
             correlationId, causationId);
 
-    private static List<BookingLine> Lines(Reservation reservation) =>
-        [.. reservation.Lines.OrderBy(l => l.ItemId, StringComparer.Ordinal)
-            .Select(l => new BookingLine(l.ItemId, l.Quantity))];
+    private static LineShortfall Shortfall(LineAvailability line) => new(
+        line.ItemId, line.Requested, line.Available, line.Reason?.ToString(), line.Stay?.CheckIn, line.Stay?.CheckOut,
+        line.Nights is { Count: > 0 } nights
+            ? [.. nights.Select(n => new NightShortfall(n.Night, n.Reason.ToString(), n.Available))]
+            : null);
+
+    private static List<OutcomeLine> Lines(Reservation reservation) =>
+        [.. ReservationRules.InOrder(reservation.Lines)
+            .Select(l => new OutcomeLine(l.ItemId, l.Quantity, l.CheckIn, l.CheckOut,
+                l.OverbookedNights is { Length: > 0 } nights ? nights : null))];
+
+    /// <summary>True when a line holds a night within its overbooking allowance; null (absent) otherwise.</summary>
+    private static bool? Overbooked(Reservation reservation) =>
+        reservation.Lines.Any(l => l.OverbookedNights is { Length: > 0 }) ? true : null;
 }

@@ -8,20 +8,23 @@ namespace BookingSystem.InventoryService.Reservations;
 
 /// <summary>
 /// BookingCreated reserves stock (out of stock and unknown items are outcomes, acked, not errors), validated by the
-/// same <see cref="ReserveCommand.From"/> as an HTTP reserve.
+/// same <see cref="ReserveCommand.From"/> as an HTTP reserve (bad dates are a dead letter with the reason).
 /// </summary>
-public sealed class BookingCreatedHandler(ReservationService reservations, IOptions<ReservationOptions> options)
+public sealed class BookingCreatedHandler(
+    ReservationService reservations, StayRules stays, IOptions<ReservationOptions> options)
     : IEventHandler<BookingCreated, ReserveCommand>
 {
-    public ReserveCommand ToCommand(EventEnvelope<BookingCreated> envelope, ValidationErrors errors)
-    {
-        var data = envelope.Data;
-        var request = new ReserveRequest(data.BookingId,
-            data.Items?.Select(l => l is null ? null : new LineInput(l.ItemId, l.Quantity)).ToList(),
-            data.ItemId, data.RoomId, data.Quantity, data.HoldMinutes);
-        return ReserveCommand.From(
-            request, ReservationOrigin.Message, ("userId", data.UserId), envelope.CorrelationId, options.Value, errors);
-    }
+    public Task PrepareAsync(IReadOnlyList<BookingCreated> events) =>
+        stays.LoadAsync(
+            events.Select(Request).SelectMany(r => RequestedLines.ItemIds(r.Items, r.Shorthand)), CancellationToken.None);
+
+    public ReserveCommand ToCommand(EventEnvelope<BookingCreated> envelope, ValidationErrors errors) =>
+        ReserveCommand.From(Request(envelope.Data), ReservationOrigin.Message, ("userId", envelope.Data.UserId),
+            envelope.CorrelationId, options.Value, stays, errors);
+
+    private static ReserveRequest Request(BookingCreated data) => new(data.BookingId,
+        data.Items?.Select(l => l is null ? null : new LineInput(l.ItemId, l.Quantity, l.CheckIn, l.CheckOut)).ToList(),
+        data.ItemId, data.RoomId, data.Quantity, data.HoldMinutes, data.CheckIn, data.CheckOut);
 
     public string BookingIdOf(ReserveCommand command) => command.BookingId;
 

@@ -27,9 +27,10 @@ public sealed record ReserveCommand(
     /// accept the same input. <paramref name="user"/> names where the user id came from (a token's subject, an
     /// event field) for the error. The result is only meaningful when <paramref name="errors"/> stays empty.
     /// </summary>
+    /// <remarks>The request's items must have been loaded into the catalogue first (<see cref="StayRules.LoadAsync"/>).</remarks>
     public static ReserveCommand From(
-        ReserveRequest request, ReservationOrigin origin, (string Field, string? Value) user, string correlationId, ReservationOptions options,
-        ValidationErrors errors)
+        ReserveRequest request, ReservationOrigin origin, (string Field, string? Value) user, string correlationId,
+        ReservationOptions options, StayRules stays, ValidationErrors errors)
     {
         errors.RequireIdentifier("bookingId", request.BookingId);
         if (request.HoldMinutes is not null)
@@ -37,7 +38,7 @@ public sealed record ReserveCommand(
             errors.RequireRange("holdMinutes", request.HoldMinutes, 1, (int)options.MaxHold.TotalMinutes);
         }
 
-        var lines = RequestedLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
+        var lines = RequestedLines.Normalize(request.Items, request.Shorthand, stays, errors);
         // An HTTP reservation is keyed by its caller, so it needs one (tokens without a usable subject are refused
         // anyway); a booking by message may name no user.
         errors.CheckText(user.Field, user.Value, maxLength: Identifiers.MaxLength, required: origin == ReservationOrigin.Http);
@@ -65,7 +66,10 @@ public enum ReserveOutcome
     /// <summary>Nothing was reserved: at least one line names an unknown item.</summary>
     UnknownItems,
 
-    /// <summary>Nothing was reserved: at least one line asks for more than is available.</summary>
+    /// <summary>
+    /// Nothing was reserved: at least one line asks for more than is available, or for a night that cannot be sold
+    /// (closed, shorter than its minimum stay, beyond the nights on sale).
+    /// </summary>
     InsufficientStock,
 
     /// <summary>The consumed event was already processed (inbox); nothing happened.</summary>

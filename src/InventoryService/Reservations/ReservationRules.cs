@@ -35,10 +35,21 @@ public sealed class ReservationRules(
     /// </summary>
     public TransitionResult Transition(
         LockSession session, Reservation reservation, ReservationAction action, ReleaseReason? reason,
-        DateTimeOffset now)
+        DateTimeOffset now) =>
+        Carry(session, reservation, Decide(reservation, action, reason), action, reason, now);
+
+    private static Transition Decide(Reservation reservation, ReservationAction action, ReleaseReason? reason) =>
+        ReservationTransitions.Decide(reservation.Status, reservation.ReleaseReason, action, reason);
+
+    /// <summary>
+    /// <see cref="Transition"/> with the state machine's decision already taken (by a caller that answers some
+    /// refusals itself: <see cref="PaymentRules"/>).
+    /// </summary>
+    public TransitionResult Carry(
+        LockSession session, Reservation reservation, Transition transition, ReservationAction action,
+        ReleaseReason? reason, DateTimeOffset now)
     {
         var from = reservation.Status;
-        var transition = ReservationTransitions.Decide(from, reservation.ReleaseReason, action, reason);
         switch (transition.Decision)
         {
             case TransitionDecision.AlreadyDone:
@@ -65,6 +76,15 @@ public sealed class ReservationRules(
     public static IReadOnlyList<LineAvailability> AsRequested(Reservation reservation) =>
         Unchecked(Requested(reservation));
 
+    /// <summary>A stored line as the line it was asked as.</summary>
+    public static RequestedLine AsRequested(ReservationLine line) =>
+        new(line.ItemId, line.Quantity, line is { CheckIn: { } checkIn, CheckOut: { } checkOut } ? new Stay(checkIn, checkOut) : null);
+
+    /// <summary>A reservation's lines in the one order of lines (<see cref="RequestedLines.InOrder"/>).</summary>
+    public static IEnumerable<ReservationLine> InOrder(IEnumerable<ReservationLine> lines) =>
+        lines.OrderBy(l => l.ItemId, StringComparer.Ordinal).ThenBy(l => l.CheckIn).ThenBy(l => l.CheckOut)
+            .ThenBy(l => l.Quantity);
+
     /// <summary>
     /// A BookingCreated or an HTTP reserve for a booking that has a reservation changes nothing, and says which of
     /// three it was: a repeat of the same request (<see cref="ReserveOutcome.Existing"/>), another request under the
@@ -88,7 +108,7 @@ public sealed class ReservationRules(
             return ReserveResult.Repeated(existing, ReserveOutcome.Ended);
         }
 
-        var same = InOrder(Requested(existing)).SequenceEqual(InOrder(command.Lines));
+        var same = RequestedLines.InOrder(Requested(existing)).SequenceEqual(RequestedLines.InOrder(command.Lines));
         return ReserveResult.Repeated(existing, same ? ReserveOutcome.Existing : ReserveOutcome.DifferentRequest);
     }
 
@@ -107,7 +127,7 @@ public sealed class ReservationRules(
         // message.
         var payment = command.ByMessage && session.Payment(key) is { AppliedAt: null } waiting ? waiting : null;
         var items = session.Items(command.Lines.Select(l => l.ItemId));
-        var lines = Availability.Evaluate(command.Lines, items);
+        var lines = Availability.Evaluate(command.Lines, items, session.Night);
         var reservation = NewReservation(command, now);
         if (payment is { Result: PaymentResult.Failed } && lines.All(l => l.Reason != ShortfallReason.UnknownItem))
         {
@@ -123,11 +143,8 @@ public sealed class ReservationRules(
         if (lines.Any(l => !l.IsAvailable))
         {
             var rejected = ReserveResult.Rejected(lines);
-            var reason = rejected.Outcome == ReserveOutcome.UnknownItems
-                ? ReservationFailureReasons.UnknownItem
-                : ReservationFailureReasons.InsufficientStock;
             // A refused booking consumes nothing: a waiting payment stays waiting for an attempt that succeeds.
-            outbox.ReservationFailed(key, reason, lines, command.CorrelationId);
+            outbox.ReservationFailed(key, Availability.FailureReason(lines), lines, command.CorrelationId);
             Log.ReservationRejected(logger, key, lines.Count(l => !l.IsAvailable));
             return rejected;
         }
@@ -152,14 +169,17 @@ public sealed class ReservationRules(
         LockSession session, Reservation reservation, Transition transition, ReleaseReason? reason, DateTimeOffset now)
     {
         var from = reservation.Status;
-        if (transition.Stock != StockMove.None)
+        var items = session.Items(reservation.Lines.Select(l => l.ItemId));
+        foreach (var line in reservation.Lines)
         {
-            var sign = transition.Stock == StockMove.Take ? 1 : -1;
-            var items = session.Items(reservation.Lines.Select(l => l.ItemId));
-            foreach (var line in reservation.Lines)
+            if (line.IsNightly)
+            {
+                MoveNights(session, items[line.ItemId], line, NightMove.Of(transition), reservation.CorrelationId, now);
+            }
+            else if (transition.Stock != StockMove.None)
             {
                 var item = items[line.ItemId];
-                item.Reserved += sign * line.Quantity;
+                item.Reserved += (transition.Stock == StockMove.Take ? 1 : -1) * line.Quantity;
                 item.UpdatedAt = now;
                 outbox.LowStockIfCrossed(item, reservation.CorrelationId);
             }
@@ -188,6 +208,41 @@ public sealed class ReservationRules(
         Log.Transitioned(logger, reservation.Key, from, reservation.Status);
     }
 
+    /// <summary>
+    /// Moves a nightly line's quantity on each night of its stay (<see cref="NightMove"/>). A line that takes its
+    /// nights records the ones it holds beyond capacity, within the allowance.
+    /// </summary>
+    private void MoveNights(
+        LockSession session, InventoryItem item, ReservationLine line, NightMove move, string correlationId,
+        DateTimeOffset now)
+    {
+        if (move == NightMove.None)
+        {
+            return;
+        }
+
+        var overbooked = new List<DateOnly>();
+        foreach (var date in line.Nights())
+        {
+            var night = session.Night(line.ItemId, date)
+                ?? throw new InvalidOperationException($"Night {date:yyyy-MM-dd} of {line.ItemId} is not on sale.");
+            var (held, confirmed) = move.Deltas;
+            night.Held += held * line.Quantity;
+            night.Confirmed += confirmed * line.Quantity;
+            night.UpdatedAt = now;
+            outbox.LowStockIfCrossed(item, night, correlationId);
+            if (night.Overbooked)
+            {
+                overbooked.Add(date);
+            }
+        }
+
+        if (move.Takes)
+        {
+            line.OverbookedNights = overbooked.Count > 0 ? [.. overbooked] : null;
+        }
+    }
+
     private Reservation NewReservation(ReserveCommand command, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),
@@ -198,24 +253,24 @@ public sealed class ReservationRules(
         CreatedAt = now,
         ExpiresAt = now + (command.Hold ?? options.Value.DefaultHold),
         CorrelationId = command.CorrelationId,
-        Lines = command.Lines.Select(l => new ReservationLine { ItemId = l.ItemId, Quantity = l.Quantity }).ToList(),
+        Lines = [.. command.Lines.Select(l => new ReservationLine
+        {
+            ItemId = l.ItemId, Quantity = l.Quantity, CheckIn = l.Stay?.CheckIn, CheckOut = l.Stay?.CheckOut,
+        })],
     };
 
     private static List<RequestedLine> Requested(Reservation reservation) =>
-        reservation.Lines.Select(l => new RequestedLine(l.ItemId, l.Quantity)).ToList();
-
-    private static IEnumerable<RequestedLine> InOrder(IEnumerable<RequestedLine> lines) =>
-        lines.OrderBy(l => l.ItemId, StringComparer.Ordinal).ThenBy(l => l.Quantity);
+        [.. reservation.Lines.Select(AsRequested)];
 
     /// <summary>Lines as asked for, compared with nothing (the stock was not the reason).</summary>
     private static List<LineAvailability> Unchecked(IEnumerable<RequestedLine> lines) =>
-        lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null)).ToList();
+        [.. lines.Select(l => new LineAvailability(l.ItemId, l.Quantity, null, null, l.Stay))];
 
     /// <summary>The lines compared with the stock when one cannot be served again; null when all can.</summary>
     private static IReadOnlyList<LineAvailability>? Shortfall(LockSession session, Reservation reservation)
     {
         var items = session.Items(reservation.Lines.Select(l => l.ItemId));
-        var lines = Availability.Evaluate(Requested(reservation), items);
+        var lines = Availability.Evaluate(Requested(reservation), items, session.Night);
         return lines.All(l => l.IsAvailable) ? null : lines;
     }
 }

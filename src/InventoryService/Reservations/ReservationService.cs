@@ -113,14 +113,17 @@ public sealed class ReservationService(
         }, cancellationToken);
 
     private static LockRequest ToReserve(IReadOnlyList<ReserveCommand> commands) => new(
-        [.. commands.Select(c => c.Key)], [.. commands.SelectMany(c => c.Lines).Select(l => l.ItemId)],
+        [.. commands.Select(c => c.Key)], [.. commands.SelectMany(c => c.Lines)],
         CappedUsers: [.. commands.Select(c => c.CappedUser).OfType<string>()]);
 
     private Task<TransitionResult> TransitionAsync(
         string key, ReservationAction action, ReleaseReason? reason, CancellationToken cancellationToken) =>
         unitOfWork.ExecuteAsync(async (LockSession session, CancellationToken ct) =>
         {
-            await session.LockAsync(new LockRequest([key], [], _ => action != ReservationAction.Confirm), ct);
+            // A confirmation moves no pool stock, but a nightly line's units from held to sold.
+            await session.LockAsync(
+                new LockRequest([key], [], r => action != ReservationAction.Confirm || r.Lines.Any(l => l.IsNightly)),
+                ct);
             return session.Reservation(key) is { } reservation
                 ? rules.Transition(session, reservation, action, reason, time.GetUtcNow())
                 : new TransitionResult(TransitionOutcome.NotFound, null);

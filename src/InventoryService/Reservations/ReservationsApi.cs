@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using BookingSystem.ServiceDefaults;
+using BookingSystem.Contracts;
+using BookingSystem.InventoryService.Stock;
 using BookingSystem.InventoryService.Validation;
 using BookingSystem.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,11 +30,13 @@ public static class ReservationsApi
     /// whether or not they exist.
     /// </summary>
     public static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> Reserve(
-        ReservationService reservations, IOptions<ReservationOptions> options, HttpContext http, ReserveRequest request, CancellationToken cancellationToken)
+        ReservationService reservations, StayRules stays, IOptions<ReservationOptions> options, HttpContext http,
+        ReserveRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var command = ReserveCommand.From(request, ReservationOrigin.Http, ("token sub", http.User.FindFirstValue("sub")), CorrelationIdMiddleware.Of(http),
-            options.Value, errors) with
+        await stays.LoadAsync(RequestedLines.ItemIds(request.Items, request.Shorthand), cancellationToken);
+        var command = ReserveCommand.From(request, ReservationOrigin.Http, ("token sub", http.User.FindFirstValue("sub")),
+            CorrelationIdMiddleware.Of(http), options.Value, stays, errors) with
         {
             // One user cannot lock up the stock; admins (operators) are not capped.
             HoldCap = http.User.IsInRole(InventoryPolicies.AdminRole) ? null : options.Value.MaxActiveHoldsPerUser,
@@ -57,6 +61,10 @@ public static class ReservationsApi
                 $"You already hold {options.Value.MaxActiveHoldsPerUser} reservations; confirm or release one first."),
             ReserveOutcome.UnknownItems => Problems.Create(StatusCodes.Status404NotFound, "Unknown item",
                 "At least one line names an item that does not exist; nothing was reserved.", ("lines", result.Lines)),
+            _ when Availability.FailureReason(result.Lines) is var reason && reason != ReservationFailureReasons.InsufficientStock =>
+                Problems.Create(StatusCodes.Status409Conflict, "Nights not for sale",
+                    $"At least one night of a stay cannot be sold ({reason}; each such night is listed under its line); " +
+                    "nothing was reserved.", ("reason", reason), ("lines", result.Lines)),
             _ => Problems.Create(StatusCodes.Status409Conflict, "Insufficient stock",
                 "At least one line asks for more than is available; nothing was reserved.", ("lines", result.Lines)),
         };

@@ -3,15 +3,25 @@ using BookingSystem.InventoryService.Validation;
 namespace BookingSystem.InventoryService.Stock;
 
 /// <summary>One line as a client or an event sends it; every field may be missing.</summary>
-public sealed record LineInput(string? ItemId, int? Quantity);
+public sealed record LineInput(string? ItemId, int? Quantity, DateOnly? CheckIn = null, DateOnly? CheckOut = null);
 
-/// <summary>A validated line: a known-good item id and a positive quantity.</summary>
-public readonly record struct RequestedLine(string ItemId, int Quantity);
+/// <summary>The single-item shorthand of a request: <c>itemId</c> or <c>roomId</c>, <c>quantity</c>, and a stay.</summary>
+public sealed record ShorthandInput(
+    string? ItemId, string? RoomId, int? Quantity, DateOnly? CheckIn = null, DateOnly? CheckOut = null)
+{
+    public bool IsEmpty => this is { ItemId: null, RoomId: null, Quantity: null, CheckIn: null, CheckOut: null };
+}
+
+/// <summary>
+/// A validated line: a known-good item id, a positive quantity, and for a nightly item its <see cref="Stay"/>.
+/// </summary>
+public readonly record struct RequestedLine(string ItemId, int Quantity, Stay? Stay = null);
 
 /// <summary>
 /// Turns the two accepted shapes (a list of <c>items</c>, or the single-item shorthand
-/// <c>itemId</c>/<c>roomId</c> + <c>quantity</c>) into one validated, merged list sorted by item id.
-/// Shared by the HTTP API and the message consumers so both accept exactly the same input.
+/// <c>itemId</c>/<c>roomId</c> + <c>quantity</c>) into one validated, merged list sorted by item id (and stay).
+/// Shared by the HTTP API and the message consumers so both accept exactly the same input; the dates of each line are
+/// checked against its item by <see cref="StayRules"/>.
 /// </summary>
 public static class RequestedLines
 {
@@ -19,19 +29,23 @@ public static class RequestedLines
     public const int MaxQuantityPerLine = 1_000;
     public const int DefaultQuantity = 1;
 
+    /// <summary>The item ids a request names (to load into the <see cref="ItemCatalogue"/> before checking it).</summary>
+    public static IEnumerable<string?> ItemIds(IReadOnlyList<LineInput?>? items, ShorthandInput shorthand) =>
+        items?.Select(l => l?.ItemId) ?? [shorthand.ItemId ?? shorthand.RoomId];
+
     public static IReadOnlyList<RequestedLine> Normalize(
-        IReadOnlyList<LineInput?>? items, string? itemId, string? roomId, int? quantity, ValidationErrors errors)
+        IReadOnlyList<LineInput?>? items, ShorthandInput shorthand, StayRules stays, ValidationErrors errors)
     {
-        var hasShorthand = itemId is not null || roomId is not null;
-        if (items is not null && (hasShorthand || quantity is not null))
+        if (items is not null && !shorthand.IsEmpty)
         {
-            errors.Add("items", "Send either items or the single-item shorthand (itemId or roomId, quantity), not both.");
+            errors.Add("items",
+                "Send either items or the single-item shorthand (itemId or roomId, quantity, checkIn, checkOut), not both.");
             return [];
         }
 
         if (items is null)
         {
-            return NormalizeShorthand(itemId, roomId, quantity, errors);
+            return NormalizeShorthand(shorthand, stays, errors);
         }
 
         if (items.Count == 0)
@@ -60,15 +74,18 @@ public static class RequestedLines
             var validQuantity = CheckQuantity($"items[{i}].quantity", line.Quantity, errors);
             if (validItem && validQuantity)
             {
-                lines.Add(new RequestedLine(line.ItemId!, line.Quantity!.Value));
+                var stay = stays.Check($"items[{i}].", line.ItemId!, line.CheckIn, line.CheckOut, errors);
+                lines.Add(new RequestedLine(line.ItemId!, line.Quantity!.Value, stay));
             }
         }
 
         return errors.IsEmpty ? Merge(lines, errors) : [];
     }
 
-    private static IReadOnlyList<RequestedLine> NormalizeShorthand(string? itemId, string? roomId, int? quantity, ValidationErrors errors)
+    private static IReadOnlyList<RequestedLine> NormalizeShorthand(
+        ShorthandInput shorthand, StayRules stays, ValidationErrors errors)
     {
+        var (itemId, roomId, quantity) = (shorthand.ItemId, shorthand.RoomId, shorthand.Quantity);
         if (itemId is not null && roomId is not null && !string.Equals(itemId, roomId, StringComparison.Ordinal))
         {
             errors.Add("roomId", "roomId and itemId name different items; send one of them.");
@@ -84,16 +101,23 @@ public static class RequestedLines
 
         var validItem = CheckItemId(itemId is null ? "roomId" : "itemId", id, errors);
         var validQuantity = CheckQuantity("quantity", quantity ?? DefaultQuantity, errors);
-        return validItem && validQuantity ? [new RequestedLine(id, quantity ?? DefaultQuantity)] : [];
+        if (!validItem || !validQuantity)
+        {
+            return [];
+        }
+
+        var stay = stays.Check("", id, shorthand.CheckIn, shorthand.CheckOut, errors);
+        return errors.IsEmpty ? [new RequestedLine(id, quantity ?? DefaultQuantity, stay)] : [];
     }
 
-    /// <summary>Duplicate item lines are summed; the order is the lock order (ordinal item id).</summary>
+    /// <summary>
+    /// Lines for the same item (and stay) are summed; the order is the lock order (ordinal item id, then stay).
+    /// </summary>
     private static IReadOnlyList<RequestedLine> Merge(List<RequestedLine> lines, ValidationErrors errors)
     {
-        var merged = lines
-            .GroupBy(l => l.ItemId, StringComparer.Ordinal)
-            .Select(g => new RequestedLine(g.Key, g.Sum(l => l.Quantity)))
-            .OrderBy(l => l.ItemId, StringComparer.Ordinal)
+        var merged = InOrder(lines
+            .GroupBy(l => (l.ItemId, l.Stay))
+            .Select(g => new RequestedLine(g.Key.ItemId, g.Sum(l => l.Quantity), g.Key.Stay)))
             .ToList();
         foreach (var line in merged.Where(l => l.Quantity > MaxQuantityPerLine))
         {
@@ -102,6 +126,11 @@ public static class RequestedLines
 
         return errors.IsEmpty ? merged : [];
     }
+
+    /// <summary>The one order of lines: by item id (ordinal), then check-in, then quantity.</summary>
+    public static IEnumerable<RequestedLine> InOrder(IEnumerable<RequestedLine> lines) =>
+        lines.OrderBy(l => l.ItemId, StringComparer.Ordinal).ThenBy(l => l.Stay?.CheckIn).ThenBy(l => l.Stay?.CheckOut)
+            .ThenBy(l => l.Quantity);
 
     private static bool CheckItemId(string field, string? value, ValidationErrors errors)
     {

@@ -86,10 +86,11 @@ public static class StockApi
     }
 
     public static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem>> CheckAvailability(
-        InventoryDbContext db, AvailabilityRequest request, CancellationToken cancellationToken)
+        InventoryDbContext db, StayRules stays, AvailabilityRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var lines = RequestedLines.Normalize(request.Items, request.ItemId, request.RoomId, request.Quantity, errors);
+        await stays.LoadAsync(RequestedLines.ItemIds(request.Items, request.Shorthand), cancellationToken);
+        var lines = RequestedLines.Normalize(request.Items, request.Shorthand, stays, errors);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -97,17 +98,26 @@ public static class StockApi
 
         var ids = lines.Select(l => l.ItemId).ToList();
         var items = await db.Items.AsNoTracking().Where(i => ids.Contains(i.ItemId)).ToDictionaryAsync(i => i.ItemId, StringComparer.Ordinal, cancellationToken);
-        var result = Availability.Evaluate(lines, items);
+        var nights = await Calendar.ReadNightsAsync(db, lines, cancellationToken);
+        var result = Availability.Evaluate(lines, items, (item, night) => nights.GetValueOrDefault((item, night)));
         return TypedResults.Ok(new AvailabilityResponse(result.All(l => l.IsAvailable), result));
     }
 
     public static async Task<Results<Created<ItemResponse>, ValidationProblem, ProblemHttpResult>> CreateItem(
-        InventoryDbContext db, TimeProvider time, CreateItemRequest request, CancellationToken cancellationToken)
+        InventoryDbContext db, Calendar calendar, TimeProvider time, CreateItemRequest request,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.RequireIdentifier("itemId", request.ItemId);
         errors.CheckText("name", request.Name, maxLength: 200, required: true);
         errors.CheckText("location", request.Location, maxLength: 100);
+        var kind = request.Kind ?? ItemKind.Pool;
+        if (!Enum.IsDefined(kind))
+        {
+            errors.Add("kind", "kind must be Pool or Nightly.");
+        }
+
+        var zone = calendar.CheckTimeZone(kind, request.TimeZone, errors);
 
         errors.RequireRange("total", request.Total, 0, MaxTotal);
         errors.RequireRange("lowStockThreshold", request.LowStockThreshold ?? InventoryItem.DefaultLowStockThreshold, 0, MaxTotal);
@@ -124,18 +134,13 @@ public static class StockApi
             Location = request.Location?.Trim() ?? InventoryItem.DefaultLocation,
             Total = request.Total!.Value,
             LowStockThreshold = request.LowStockThreshold ?? InventoryItem.DefaultLowStockThreshold,
+            Kind = kind,
+            TimeZone = zone?.Id,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        // One statement that cannot fail on a duplicate: an existing item id is an answer (409), not an error for the
-        // logs (a unique violation would be logged as a failed command by EF Core).
-        var inserted = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO inventory_items (item_id, name, location, total, reserved, low_stock_threshold, low_stock_alerted,
-                                         created_at, updated_at)
-            VALUES ({item.ItemId}, {item.Name}, {item.Location}, {item.Total}, 0, {item.LowStockThreshold}, false, {now}, {now})
-            ON CONFLICT (item_id) DO NOTHING
-            """, cancellationToken);
-        if (inserted == 0)
+        // An existing item id is an answer (409), not an error for the logs (see Calendar.CreateAsync).
+        if (!await calendar.CreateAsync(item, cancellationToken))
         {
             return Problems.Create(StatusCodes.Status409Conflict, "Item already exists", $"An item '{item.ItemId}' already exists.");
         }
@@ -184,6 +189,8 @@ public static class StockApi
         return result switch
         {
             { Item: null } => ItemNotFound(command.ItemId),
+            { Item.Kind: ItemKind.Nightly } => Problems.Create(StatusCodes.Status409Conflict, "Nightly item",
+                $"'{command.ItemId}' is sold by the night: change its nights with PUT /api/inventory/{command.ItemId}/calendar."),
             { Adjustment: null } => Problems.Create(StatusCodes.Status409Conflict, "Adjustment refused",
                 $"Total {result.Item.Total} {command.Delta:+#;-#} would fall below the {result.Item.Reserved} units reserved (or exceed {MaxTotal}).",
                 ("total", result.Item.Total), ("reserved", result.Item.Reserved)),

@@ -15,4 +15,14 @@ public static class StockEvents
                 new LowStockAlert(item.ItemId, item.Total - item.Reserved, item.LowStockThreshold), correlationId);
         }
     }
+
+    /// <summary>The same for one night of a nightly item, against the item's threshold.</summary>
+    public static void LowStockIfCrossed(this Outbox outbox, InventoryItem item, ItemNight night, string correlationId)
+    {
+        if (LowStockRule.Apply(night, item.LowStockThreshold))
+        {
+            outbox.Add(EventCatalog.LowStockAlert,
+                new LowStockAlert(item.ItemId, night.Available, item.LowStockThreshold, night.Night), correlationId);
+        }
+    }
 }

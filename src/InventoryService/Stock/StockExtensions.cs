@@ -9,6 +9,12 @@ public static class StockExtensions
     {
         builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<StockService>();
+        builder.Services.AddOptions<NightlyOptions>().BindConfiguration(NightlyOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ItemCatalogue>();
+        builder.Services.AddSingleton<StayRules>();
+        builder.Services.AddScoped<Calendar>();
+        builder.Services.AddHostedService<CalendarHorizonJob>();
         return builder;
     }
 

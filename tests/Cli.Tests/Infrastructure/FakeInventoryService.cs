@@ -91,7 +91,7 @@ public sealed class FakeInventoryService : IAsyncDisposable
                     {
                         Move(lines, +1);
                         _holds[booking.BookingId] = lines;
-                        published.Add((RoutingKeys.InventoryReserved, EventTypes.InventoryReserved, new InventoryReserved(booking.BookingId, lines, DateTimeOffset.UtcNow.AddMinutes(15))));
+                        published.Add((RoutingKeys.InventoryReserved, EventTypes.InventoryReserved, new InventoryReserved(booking.BookingId, OutcomeLine.Of(lines), DateTimeOffset.UtcNow.AddMinutes(15))));
                     }
                     else
                     {
@@ -102,7 +102,7 @@ public sealed class FakeInventoryService : IAsyncDisposable
                     break;
                 case RoutingKeys.PaymentSucceeded:
                     var paid = Read<PaymentSucceeded>(delivery).Data.BookingId;
-                    published.Add((RoutingKeys.InventoryConfirmed, EventTypes.InventoryConfirmed, new InventoryConfirmed(paid, _holds[paid])));
+                    published.Add((RoutingKeys.InventoryConfirmed, EventTypes.InventoryConfirmed, new InventoryConfirmed(paid, OutcomeLine.Of(_holds[paid]))));
                     if (_fault == FakeServiceFault.ConfirmsTwice)
                     {
                         published.Add(published[^1]);
@@ -116,7 +116,7 @@ public sealed class FakeInventoryService : IAsyncDisposable
                         Move(_holds[declined], -1);
                     }
 
-                    published.Add((RoutingKeys.InventoryReleased, EventTypes.InventoryReleased, new InventoryReleased(declined, ReleaseReasons.PaymentFailed, _holds[declined])));
+                    published.Add((RoutingKeys.InventoryReleased, EventTypes.InventoryReleased, new InventoryReleased(declined, ReleaseReasons.PaymentFailed, OutcomeLine.Of(_holds[declined]))));
                     break;
             }
         }

@@ -13,7 +13,7 @@ public sealed class AvailabilityTests
     {
         var items = new Dictionary<string, InventoryItem> { ["A"] = Item("A", 10, 7), ["B"] = Item("B", 5, 0) };
 
-        var result = Availability.Evaluate([new RequestedLine("A", 3), new RequestedLine("B", 6), new RequestedLine("C", 1)], items);
+        var result = Availability.Evaluate([new RequestedLine("A", 3), new RequestedLine("B", 6), new RequestedLine("C", 1)], items, (_, _) => null);
 
         Assert.Equal(
             [

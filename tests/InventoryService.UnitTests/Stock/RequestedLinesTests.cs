@@ -10,7 +10,7 @@ public sealed class RequestedLinesTests
     {
         var errors = new ValidationErrors();
 
-        var lines = RequestedLines.Normalize(null, "ROOM-101", null, null, errors);
+        var lines = RequestedLines.Normalize(null, new ShorthandInput("ROOM-101", null, null), TestStays.None, errors);
 
         Assert.True(errors.IsEmpty);
         Assert.Equal([new RequestedLine("ROOM-101", 1)], lines);
@@ -21,7 +21,7 @@ public sealed class RequestedLinesTests
     {
         var errors = new ValidationErrors();
 
-        var lines = RequestedLines.Normalize(null, null, "ROOM-7", 3, errors);
+        var lines = RequestedLines.Normalize(null, new ShorthandInput(null, "ROOM-7", 3), TestStays.None, errors);
 
         Assert.Equal([new RequestedLine("ROOM-7", 3)], lines);
     }
@@ -32,7 +32,7 @@ public sealed class RequestedLinesTests
         var errors = new ValidationErrors();
         LineInput[] items = [new("B", 1), new("A", 2), new("B", 3)];
 
-        var lines = RequestedLines.Normalize(items, null, null, null, errors);
+        var lines = RequestedLines.Normalize(items, new ShorthandInput(null, null, null), TestStays.None, errors);
 
         Assert.Equal([new RequestedLine("A", 2), new RequestedLine("B", 4)], lines);
     }
@@ -43,7 +43,7 @@ public sealed class RequestedLinesTests
         var errors = new ValidationErrors();
         LineInput[] items = [new("A", RequestedLines.MaxQuantityPerLine), new("A", 1)];
 
-        var lines = RequestedLines.Normalize(items, null, null, null, errors);
+        var lines = RequestedLines.Normalize(items, new ShorthandInput(null, null, null), TestStays.None, errors);
 
         Assert.Empty(lines);
         Assert.Contains("items", errors.ToDictionary().Keys);
@@ -57,7 +57,8 @@ public sealed class RequestedLinesTests
     {
         var errors = new ValidationErrors();
 
-        var lines = RequestedLines.Normalize([new LineInput("A", quantity)], null, null, null, errors);
+        var lines = RequestedLines.Normalize(
+            [new LineInput("A", quantity)], new ShorthandInput(null, null, null), TestStays.None, errors);
 
         Assert.Empty(lines);
         Assert.Contains("items[0].quantity", errors.ToDictionary().Keys);
@@ -68,7 +69,9 @@ public sealed class RequestedLinesTests
     {
         var errors = new ValidationErrors();
 
-        RequestedLines.Normalize([new LineInput(null, 1), null, new LineInput("ok", null)], null, null, null, errors);
+        RequestedLines.Normalize(
+            [new LineInput(null, 1), null, new LineInput("ok", null)], new ShorthandInput(null, null, null), TestStays.None,
+            errors);
 
         Assert.Equal(["items[0].itemId", "items[1]", "items[2].quantity"], errors.ToDictionary().Keys.Order(StringComparer.Ordinal));
     }
@@ -78,7 +81,7 @@ public sealed class RequestedLinesTests
     {
         var errors = new ValidationErrors();
 
-        RequestedLines.Normalize([new LineInput("A", 1)], "A", null, null, errors);
+        RequestedLines.Normalize([new LineInput("A", 1)], new ShorthandInput("A", null, null), TestStays.None, errors);
 
         Assert.Contains("items", errors.ToDictionary().Keys);
     }
@@ -89,7 +92,7 @@ public sealed class RequestedLinesTests
         var errors = new ValidationErrors();
         var items = Enumerable.Range(0, RequestedLines.MaxLines + 1).Select(i => new LineInput($"I{i}", 1)).ToList();
 
-        var lines = RequestedLines.Normalize(items, null, null, null, errors);
+        var lines = RequestedLines.Normalize(items, new ShorthandInput(null, null, null), TestStays.None, errors);
 
         Assert.Empty(lines);
         Assert.Contains("items", errors.ToDictionary().Keys);
@@ -101,8 +104,8 @@ public sealed class RequestedLinesTests
         var conflicting = new ValidationErrors();
         var equal = new ValidationErrors();
 
-        RequestedLines.Normalize(null, "A", "B", 1, conflicting);
-        var lines = RequestedLines.Normalize(null, "A", "A", 1, equal);
+        RequestedLines.Normalize(null, new ShorthandInput("A", "B", 1), TestStays.None, conflicting);
+        var lines = RequestedLines.Normalize(null, new ShorthandInput("A", "A", 1), TestStays.None, equal);
 
         Assert.Contains("roomId", conflicting.ToDictionary().Keys);
         Assert.Equal([new RequestedLine("A", 1)], lines);

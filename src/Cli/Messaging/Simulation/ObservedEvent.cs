@@ -13,13 +13,16 @@ public sealed record ObservedEvent(string EventType, string EventId, string? Boo
     /// <exception cref="JsonException">The body is not a valid envelope of its routing key's event.</exception>
     public static ObservedEvent? Parse(string routingKey, ReadOnlySpan<byte> body) => routingKey switch
     {
-        RoutingKeys.InventoryReserved => From<InventoryReserved>(body, d => (d.BookingId, null, d.Items)),
+        RoutingKeys.InventoryReserved => From<InventoryReserved>(body, d => (d.BookingId, null, Booked(d.Items))),
         RoutingKeys.InventoryReservationFailed => From<InventoryReservationFailed>(body, d => (d.BookingId, d.Reason, [])),
-        RoutingKeys.InventoryReleased => From<InventoryReleased>(body, d => (d.BookingId, d.Reason, d.Items)),
-        RoutingKeys.InventoryConfirmed => From<InventoryConfirmed>(body, d => (d.BookingId, null, d.Items)),
+        RoutingKeys.InventoryReleased => From<InventoryReleased>(body, d => (d.BookingId, d.Reason, Booked(d.Items))),
+        RoutingKeys.InventoryConfirmed => From<InventoryConfirmed>(body, d => (d.BookingId, null, Booked(d.Items))),
         RoutingKeys.LowStockAlert => From<LowStockAlert>(body, d => (null, null, [])),
         _ => null,
     };
+
+    private static IReadOnlyList<BookingLine> Booked(IReadOnlyList<OutcomeLine> lines) =>
+        [.. lines.Select(l => l.AsBookingLine())];
 
     private static ObservedEvent From<TData>(ReadOnlySpan<byte> body, Func<TData, (string? BookingId, string? Reason, IReadOnlyList<BookingLine> Lines)> read)
         where TData : class

@@ -275,11 +275,23 @@ namespace BookingSystem.InventoryService.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<DateOnly?>("CheckIn")
+                        .HasColumnType("date")
+                        .HasColumnName("check_in");
+
+                    b.Property<DateOnly?>("CheckOut")
+                        .HasColumnType("date")
+                        .HasColumnName("check_out");
+
                     b.Property<string>("ItemId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("item_id");
+
+                    b.PrimitiveCollection<DateOnly[]>("OverbookedNights")
+                        .HasColumnType("date[]")
+                        .HasColumnName("overbooked_nights");
 
                     b.Property<int>("Quantity")
                         .HasColumnType("integer")
@@ -298,7 +310,70 @@ namespace BookingSystem.InventoryService.Data.Migrations
                     b.ToTable("reservation_lines", null, t =>
                         {
                             t.HasCheckConstraint("ck_reservation_lines_quantity_positive", "quantity > 0");
+
+                            t.HasCheckConstraint("ck_reservation_lines_stay", "(check_in IS NULL AND check_out IS NULL) OR check_out > check_in");
                         });
+                });
+
+            modelBuilder.Entity("BookingSystem.InventoryService.Stock.CalendarChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date")
+                        .HasColumnName("from_night");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("item_id");
+
+                    b.Property<string>("Nights")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("nights");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("PerformedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("performed_by");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason_code");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("request");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("date")
+                        .HasColumnName("to_night");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId", "OccurredAt");
+
+                    b.ToTable("calendar_changes", (string)null);
                 });
 
             modelBuilder.Entity("BookingSystem.InventoryService.Stock.InventoryItem", b =>
@@ -325,6 +400,14 @@ namespace BookingSystem.InventoryService.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("item_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Pool")
+                        .HasColumnName("kind");
 
                     b.Property<string>("Location")
                         .IsRequired()
@@ -354,6 +437,11 @@ namespace BookingSystem.InventoryService.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("reserved");
 
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
                     b.Property<int>("Total")
                         .HasColumnType("integer")
                         .HasColumnName("total");
@@ -374,9 +462,64 @@ namespace BookingSystem.InventoryService.Data.Migrations
 
                     b.ToTable("inventory_items", null, t =>
                         {
+                            t.HasCheckConstraint("ck_inventory_items_kind", "(kind = 'Pool' AND time_zone IS NULL) OR (kind = 'Nightly' AND time_zone IS NOT NULL)");
+
                             t.HasCheckConstraint("ck_inventory_items_low_stock_threshold", "low_stock_threshold >= 0");
 
                             t.HasCheckConstraint("ck_inventory_items_reserved_within_total", "reserved >= 0 AND reserved <= total");
+                        });
+                });
+
+            modelBuilder.Entity("BookingSystem.InventoryService.Stock.ItemNight", b =>
+                {
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("item_id");
+
+                    b.Property<DateOnly>("Night")
+                        .HasColumnType("date")
+                        .HasColumnName("night");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("capacity");
+
+                    b.Property<bool>("Closed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("closed");
+
+                    b.Property<int>("Confirmed")
+                        .HasColumnType("integer")
+                        .HasColumnName("confirmed");
+
+                    b.Property<int>("Held")
+                        .HasColumnType("integer")
+                        .HasColumnName("held");
+
+                    b.Property<bool>("LowStockAlerted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("low_stock_alerted");
+
+                    b.Property<int>("MinStay")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_stay");
+
+                    b.Property<int>("OverbookingAllowance")
+                        .HasColumnType("integer")
+                        .HasColumnName("overbooking_allowance");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ItemId", "Night");
+
+                    b.ToTable("item_nights", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_item_nights_settings", "capacity >= 0 AND overbooking_allowance >= 0 AND min_stay >= 1");
+
+                            t.HasCheckConstraint("ck_item_nights_within_capacity", "held >= 0 AND confirmed >= 0 AND held + confirmed <= capacity + overbooking_allowance");
                         });
                 });
 
@@ -447,6 +590,26 @@ namespace BookingSystem.InventoryService.Data.Migrations
                         .WithMany("Lines")
                         .HasForeignKey("ReservationId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BookingSystem.InventoryService.Stock.CalendarChange", b =>
+                {
+                    b.HasOne("BookingSystem.InventoryService.Stock.InventoryItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .HasPrincipalKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BookingSystem.InventoryService.Stock.ItemNight", b =>
+                {
+                    b.HasOne("BookingSystem.InventoryService.Stock.InventoryItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .HasPrincipalKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -181,8 +181,8 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
         await using var scope = _dependencies.Scopes.CreateAsyncScope();
         var handler = scope.ServiceProvider.GetRequiredService<THandler>();
         var triage = new Triage<TEvent, TCommand>(
-            _queue, Settings.MaxMessageBytes, handler.ToCommand, handler.BookingIdOf, _logger);
-        return triage.Sort(batch);
+            _queue, Settings.MaxMessageBytes, handler.ToCommand, handler.BookingIdOf, _logger, handler.PrepareAsync);
+        return await triage.SortAsync(batch);
     }
 
     /// <summary>

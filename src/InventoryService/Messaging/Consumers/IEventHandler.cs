@@ -11,6 +11,12 @@ namespace BookingSystem.InventoryService.Messaging.Consumers;
 /// </summary>
 public interface IEventHandler<TEvent, TCommand> where TEvent : class
 {
+    /// <summary>
+    /// Runs once per batch before <see cref="ToCommand"/>, on the events that parsed: loads what the field checks
+    /// read.
+    /// </summary>
+    public Task PrepareAsync(IReadOnlyList<TEvent> events) => Task.CompletedTask;
+
     /// <summary>The command, meaningful only when <paramref name="errors"/> stays empty.</summary>
     public TCommand ToCommand(EventEnvelope<TEvent> envelope, ValidationErrors errors);
 

@@ -25,29 +25,50 @@ public sealed class Triage<TEvent, TCommand>(
     int maxMessageBytes,
     Func<EventEnvelope<TEvent>, ValidationErrors, TCommand> toCommand,
     Func<TCommand, string> bookingIdOf,
-    ILogger logger) where TEvent : class
+    ILogger logger,
+    Func<IReadOnlyList<TEvent>, Task>? prepare = null) where TEvent : class
 {
-    public Triaged<TCommand> Sort(IReadOnlyList<Delivery> batch)
+    /// <param name="batch">In delivery order.</param>
+    /// <remarks>
+    /// <c>prepare</c> runs once per batch on the events that parsed, before any becomes a command: the feature
+    /// loads there what its field checks read (which items are sold by the night).
+    /// </remarks>
+    public async Task<Triaged<TCommand>> SortAsync(IReadOnlyList<Delivery> batch)
     {
-        var accepted = new List<Accepted<TCommand>>(batch.Count);
+        var parsed = new List<(Delivery Delivery, EventEnvelope<TEvent> Envelope)>(batch.Count);
         var rejected = new List<Rejected>();
         foreach (var delivery in batch)
         {
-            if (Check(delivery) is { } reason)
+            EventEnvelope<TEvent>? envelope = null;
+            if ((Check(delivery) ?? Parse(delivery, out envelope)) is { } reason)
             {
                 rejected.Add(new Rejected(delivery, reason));
             }
-            else if (Read(delivery, out var envelope, out var command) is { } invalid)
+            else
+            {
+                parsed.Add((delivery, envelope!));
+            }
+        }
+
+        if (prepare is not null && parsed.Count > 0)
+        {
+            await prepare([.. parsed.Select(p => p.Envelope.Data)]);
+        }
+
+        var accepted = new List<Accepted<TCommand>>(parsed.Count);
+        foreach (var (delivery, envelope) in parsed)
+        {
+            if (Read(envelope, out var command) is { } invalid)
             {
                 rejected.Add(new Rejected(delivery, invalid));
             }
             else
             {
-                accepted.Add(new Accepted<TCommand>(delivery, Accept(delivery, envelope!, command!)));
+                accepted.Add(new Accepted<TCommand>(delivery, Accept(delivery, envelope, command!)));
             }
         }
 
-        return new Triaged<TCommand>(accepted, rejected);
+        return new Triaged<TCommand>(accepted, [.. rejected.OrderBy(r => r.Delivery.Tag)]);
     }
 
     /// <summary>
@@ -70,19 +91,20 @@ public sealed class Triage<TEvent, TCommand>(
             : null;
     }
 
-    /// <summary>The envelope and the command, or the reason there are none.</summary>
-    private string? Read(Delivery delivery, out EventEnvelope<TEvent>? envelope, out TCommand? command)
+    /// <summary>The envelope, or the reason there is none.</summary>
+    private string? Parse(Delivery delivery, out EventEnvelope<TEvent>? envelope) =>
+        EventMessage.TryParse(delivery.Body.Span, queue.Event.EventType, out envelope, out var parseError)
+            ? null
+            : parseError;
+
+    /// <summary>The command, or the reason there is none.</summary>
+    private string? Read(EventEnvelope<TEvent> envelope, out TCommand? command)
     {
         command = default;
-        if (!EventMessage.TryParse(delivery.Body.Span, queue.Event.EventType, out envelope, out var parseError))
-        {
-            return parseError;
-        }
-
         var errors = new ValidationErrors();
         try
         {
-            command = toCommand(envelope!, errors);
+            command = toCommand(envelope, errors);
         }
         catch (Exception e)
         {

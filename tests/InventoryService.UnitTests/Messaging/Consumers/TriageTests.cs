@@ -27,9 +27,9 @@ public sealed class TriageTests
         NullLogger.Instance);
 
     [Fact]
-    public void Good_messages_are_accepted_in_order_with_their_command_and_origin()
+    public async Task Good_messages_are_accepted_in_order_with_their_command_and_origin()
     {
-        var triaged = Triage.Sort([Deliveries.BookingCreated(1, "b-1"), Deliveries.BookingCreated(2, "b-2")]);
+        var triaged = await Triage.SortAsync([Deliveries.BookingCreated(1, "b-1"), Deliveries.BookingCreated(2, "b-2")]);
 
         Assert.Empty(triaged.Rejected);
         Assert.Equal(["b-1", "b-2"], triaged.Accepted.Select(a => a.Message.Command));
@@ -39,9 +39,9 @@ public sealed class TriageTests
     }
 
     [Fact]
-    public void Each_bad_message_is_rejected_with_its_reason_and_its_neighbours_are_accepted()
+    public async Task Each_bad_message_is_rejected_with_its_reason_and_its_neighbours_are_accepted()
     {
-        var triaged = Triage.Sort(
+        var triaged = await Triage.SortAsync(
         [
             Deliveries.Json(1, new string('x', 2_000)),
             Deliveries.BookingCreated(2, "b-2"),
@@ -63,9 +63,9 @@ public sealed class TriageTests
     }
 
     [Fact]
-    public void A_message_the_feature_throws_on_is_rejected_with_the_error_and_does_not_fail_the_batch()
+    public async Task A_message_the_feature_throws_on_is_rejected_with_the_error_and_does_not_fail_the_batch()
     {
-        var triaged = Triage.Sort([Deliveries.BookingCreated(1, "bug-1"), Deliveries.BookingCreated(2, "b-2")]);
+        var triaged = await Triage.SortAsync([Deliveries.BookingCreated(1, "bug-1"), Deliveries.BookingCreated(2, "b-2")]);
 
         Assert.Equal([2UL], triaged.Accepted.Select(a => a.Delivery.Tag));
         var rejected = Assert.Single(triaged.Rejected);
@@ -76,11 +76,11 @@ public sealed class TriageTests
     [InlineData(null)]
     [InlineData("application/json; charset=utf-8")]
     [InlineData("Application/JSON")]
-    public void Json_content_types_with_parameters_or_none_at_all_are_accepted(string? contentType)
+    public async Task Json_content_types_with_parameters_or_none_at_all_are_accepted(string? contentType)
     {
         var delivery = Deliveries.BookingCreated(1, "b-1") with { };
         var json = Deliveries.Json(1, System.Text.Encoding.UTF8.GetString(delivery.Body.Span), contentType);
 
-        Assert.Single(Triage.Sort([json]).Accepted);
+        Assert.Single((await Triage.SortAsync([json])).Accepted);
     }
 }
