@@ -81,4 +81,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3041, Level = LogLevel.Warning, Message = "Dead-letter request failed: RabbitMQ unavailable")]
     public static partial void DeadLetterBrokerUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Warning, Message = "The database is unavailable: {BatchCount} messages from {Queue} wait to be checked (attempt {Attempt}, next in {Delay})")]
+    public static partial void TriageHeldForDatabase(ILogger logger, Exception exception, string queue, int batchCount, int attempt, TimeSpan delay);
 }

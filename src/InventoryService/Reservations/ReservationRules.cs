@@ -169,20 +169,21 @@ public sealed class ReservationRules(
         LockSession session, Reservation reservation, Transition transition, ReleaseReason? reason, DateTimeOffset now)
     {
         var from = reservation.Status;
-        var items = session.Items(reservation.Lines.Select(l => l.ItemId));
-        foreach (var line in reservation.Lines)
+        var nights = NightMove.Of(transition);
+        // Only the stock a transition moves was locked: a pool line's item when the count moves, a nightly line's
+        // nights when a counter of theirs does.
+        foreach (var line in reservation.Lines.Where(l => l.IsNightly ? nights != NightMove.None : transition.Stock != StockMove.None))
         {
+            var item = session.Items([line.ItemId])[line.ItemId];
             if (line.IsNightly)
             {
-                MoveNights(session, items[line.ItemId], line, NightMove.Of(transition), reservation.CorrelationId, now);
+                MoveNights(session, item, line, nights, reservation.CorrelationId, now);
+                continue;
             }
-            else if (transition.Stock != StockMove.None)
-            {
-                var item = items[line.ItemId];
-                item.Reserved += (transition.Stock == StockMove.Take ? 1 : -1) * line.Quantity;
-                item.UpdatedAt = now;
-                outbox.LowStockIfCrossed(item, reservation.CorrelationId);
-            }
+
+            item.Reserved += (transition.Stock == StockMove.Take ? 1 : -1) * line.Quantity;
+            item.UpdatedAt = now;
+            outbox.LowStockIfCrossed(item, reservation.CorrelationId);
         }
 
         if (transition.Stock == StockMove.GiveBack)
@@ -216,11 +217,6 @@ public sealed class ReservationRules(
         LockSession session, InventoryItem item, ReservationLine line, NightMove move, string correlationId,
         DateTimeOffset now)
     {
-        if (move == NightMove.None)
-        {
-            return;
-        }
-
         var overbooked = new List<DateOnly>();
         foreach (var date in line.Nights())
         {

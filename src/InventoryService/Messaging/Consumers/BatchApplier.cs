@@ -42,7 +42,7 @@ public sealed class BatchApplier<TCommand>(
     ILogger logger,
     TimeSpan holdBase)
 {
-    private static readonly TimeSpan HoldMax = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan HoldMax = TimeSpan.FromSeconds(30);
 
     /// <param name="stopping">The host is stopping: a held batch is no longer held (it goes back to the queue).</param>
     public async Task SettleAsync(Triaged<TCommand> batch, CancellationToken stopping)

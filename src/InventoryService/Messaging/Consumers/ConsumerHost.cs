@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using BookingSystem.Contracts;
+using BookingSystem.InventoryService.Data;
 using BookingSystem.InventoryService.Observability;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
@@ -163,7 +164,7 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
 
             try
             {
-                await applier.SettleAsync(await TriageAsync(batch), stopping);
+                await applier.SettleAsync(await TriageAsync(batch, settlement, stopping), stopping);
             }
             catch (Exception e)
             {
@@ -176,13 +177,31 @@ public sealed class ConsumerHost<TEvent, TCommand, THandler> : BackgroundService
         }
     }
 
-    private async Task<Triaged<TCommand>> TriageAsync(IReadOnlyList<Delivery> batch)
+    /// <summary>
+    /// Sorts a batch for the applier. The feature's field checks may read the database (which items are sold by the
+    /// night): while it is away the batch is held, unacked, like one the applier holds, and checked again with backoff.
+    /// </summary>
+    private async Task<Triaged<TCommand>> TriageAsync(
+        IReadOnlyList<Delivery> batch, ChannelSettlement settlement, CancellationToken stopping)
     {
-        await using var scope = _dependencies.Scopes.CreateAsyncScope();
-        var handler = scope.ServiceProvider.GetRequiredService<THandler>();
-        var triage = new Triage<TEvent, TCommand>(
-            _queue, Settings.MaxMessageBytes, handler.ToCommand, handler.BookingIdOf, _logger, handler.PrepareAsync);
-        return await triage.SortAsync(batch);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = _dependencies.Scopes.CreateAsyncScope();
+                var handler = scope.ServiceProvider.GetRequiredService<THandler>();
+                var triage = new Triage<TEvent, TCommand>(_queue, Settings.MaxMessageBytes, handler.ToCommand,
+                    handler.BookingIdOf, _logger, handler.PrepareAsync);
+                return await triage.SortAsync(batch);
+            }
+            catch (Exception e) when (DatabaseRetry.IsUnavailable(e) && settlement.IsOpen
+                && !stopping.IsCancellationRequested)
+            {
+                var delay = Backoff.Exponential(attempt, HoldBase, BatchApplier<TCommand>.HoldMax);
+                Log.TriageHeldForDatabase(_logger, e, Queue, batch.Count, attempt, delay);
+                await Task.Delay(delay, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
     }
 
     /// <summary>

@@ -1,0 +1,155 @@
+using BookingSystem.Contracts;
+using BookingSystem.InventoryService.IntegrationTests.Infrastructure;
+
+namespace BookingSystem.InventoryService.IntegrationTests.Nightly;
+
+/// <summary>
+/// Stays by message: the hold's lifecycle (payment, payment failure, expiry, payment after expiry) moves each night's
+/// held and sold counts exactly as it moves a pool's count, the outcome events say which nights, and bad dates are
+/// dead letters with the reason. The service's clock starts at 2026-11-21 12:00 UTC.
+/// </summary>
+public sealed class NightlyMessagingTests(MessagingEnvironment env) : IClassFixture<MessagingEnvironment>
+{
+    private readonly HttpClient _client = env.Service.CreateClient();
+
+    private EventProbe Probe => env.Probe;
+
+    [Fact]
+    public async Task A_paid_stay_moves_its_nights_from_held_to_sold_and_the_events_name_the_stay()
+    {
+        var itemId = await _client.CreateNightlyAsync(capacity: 4);
+        var bookingId = "paid-stay-" + EventProbe.NewId();
+
+        await BookStayAsync(bookingId, itemId, 2, "2026-12-01", "2026-12-03");
+        var reserved = await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
+        var held = await _client.CountsAsync(itemId, "2026-12-01", "2026-12-04");
+        await Probe.PaymentAsync(bookingId, succeeded: true);
+        var confirmed = await Probe.WaitForAsync(RoutingKeys.InventoryConfirmed, bookingId);
+
+        Assert.Equal(("2026-12-01", "2026-12-03"), Stay(reserved));
+        Assert.Equal(("2026-12-01", "2026-12-03"), Stay(confirmed));
+        Assert.False(reserved.Data.TryGetProperty("overbooked", out _));
+        Assert.Equal([2, 2, 0], held);
+        Assert.Equal([0, 0, 0], await _client.CountsAsync(itemId, "2026-12-01", "2026-12-04"));
+        Assert.Equal([2, 2, 0], await _client.CountsAsync(itemId, "2026-12-01", "2026-12-04", "confirmed"));
+    }
+
+    [Fact]
+    public async Task A_failed_payment_releases_the_nights_and_a_paid_cancellation_gives_back_the_sold_ones()
+    {
+        var itemId = await _client.CreateNightlyAsync(capacity: 4);
+        var failed = "failed-stay-" + EventProbe.NewId();
+        var paid = "paid-then-cancelled-" + EventProbe.NewId();
+        await BookStayAsync(failed, itemId, 1, "2026-12-01", "2026-12-03");
+        await BookStayAsync(paid, itemId, 1, "2026-12-02", "2026-12-04");
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, failed);
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, paid);
+
+        await Probe.PaymentAsync(failed, succeeded: false);
+        await Probe.PaymentAsync(paid, succeeded: true);
+        var released = await Probe.WaitForAsync(RoutingKeys.InventoryReleased, failed);
+        await Probe.WaitForAsync(RoutingKeys.InventoryConfirmed, paid);
+        var sold = await _client.CountsAsync(itemId, "2026-12-01", "2026-12-04", "confirmed");
+        using var cancel = await _client.PostJsonAsync("/api/inventory/release", new { bookingId = paid, reason = "Cancelled" });
+
+        Assert.Equal(("2026-12-01", "2026-12-03"), Stay(released));
+        Assert.Equal([0, 1, 1], sold);
+        Assert.Equal(System.Net.HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal([0, 0, 0], await _client.CountsAsync(itemId, "2026-12-01", "2026-12-04", "confirmed"));
+        Assert.Equal([0, 0, 0], await _client.CountsAsync(itemId, "2026-12-01", "2026-12-04"));
+    }
+
+    [Fact]
+    public async Task An_expired_stay_gives_its_nights_back_and_a_payment_after_expiry_takes_them_again_as_sold()
+    {
+        var itemId = await _client.CreateNightlyAsync(capacity: 4);
+        var bookingId = "expired-stay-" + EventProbe.NewId();
+        await BookStayAsync(bookingId, itemId, 3, "2026-12-05", "2026-12-07", holdMinutes: 1);
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
+
+        env.Time.Advance(TimeSpan.FromMinutes(1));
+        await Probe.WaitForAsync(RoutingKeys.InventoryReleased, bookingId);
+        var afterExpiry = await _client.CountsAsync(itemId, "2026-12-05", "2026-12-07");
+        await Probe.PaymentAsync(bookingId, succeeded: true);
+        await Probe.WaitForAsync(RoutingKeys.InventoryConfirmed, bookingId);
+
+        Assert.Equal([0, 0], afterExpiry);
+        Assert.Equal([0, 0], await _client.CountsAsync(itemId, "2026-12-05", "2026-12-07"));
+        Assert.Equal([3, 3], await _client.CountsAsync(itemId, "2026-12-05", "2026-12-07", "confirmed"));
+    }
+
+    [Fact]
+    public async Task A_payment_after_expiry_whose_nights_were_sold_meanwhile_asks_for_a_refund()
+    {
+        var itemId = await _client.CreateNightlyAsync(capacity: 1);
+        var bookingId = "expired-gone-" + EventProbe.NewId();
+        await BookStayAsync(bookingId, itemId, 1, "2026-12-10", "2026-12-12", holdMinutes: 1);
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, bookingId);
+        env.Time.Advance(TimeSpan.FromMinutes(1));
+        await Probe.WaitForAsync(RoutingKeys.InventoryReleased, bookingId);
+        var other = "took-the-night-" + EventProbe.NewId();
+        await BookStayAsync(other, itemId, 1, "2026-12-11", "2026-12-12");
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, other);
+
+        await Probe.PaymentAsync(bookingId, succeeded: true);
+
+        var failure = await Probe.WaitForAsync(RoutingKeys.InventoryReservationFailed, bookingId);
+        Assert.Equal(ReservationFailureReasons.HoldExpired, failure.Data.GetProperty("reason").GetString());
+        Assert.Equal([0, 1], await _client.CountsAsync(itemId, "2026-12-10", "2026-12-12"));
+        Assert.Equal([0, 0], await _client.CountsAsync(itemId, "2026-12-10", "2026-12-12", "confirmed"));
+    }
+
+    [Fact]
+    public async Task A_stay_that_cannot_be_had_is_answered_with_the_failing_nights_and_their_reasons()
+    {
+        var itemId = await _client.CreateNightlyAsync(capacity: 1);
+        using var close = await _client.ChangeCalendarAsync(itemId,
+            new { from = "2026-12-16", to = "2026-12-17", closed = true, reasonCode = "Correction" });
+        var bookingId = "closed-stay-" + EventProbe.NewId();
+
+        await BookStayAsync(bookingId, itemId, 1, "2026-12-15", "2026-12-18");
+
+        var failure = await Probe.WaitForAsync(RoutingKeys.InventoryReservationFailed, bookingId);
+        Assert.Equal(ReservationFailureReasons.Closed, failure.Data.GetProperty("reason").GetString());
+        var line = failure.Data.GetProperty("lines")[0];
+        Assert.Equal(("2026-12-15", "2026-12-18"), (line.GetProperty("checkIn").GetString(), line.GetProperty("checkOut").GetString()));
+        var night = Assert.Single(line.GetProperty("nights").EnumerateArray());
+        Assert.Equal(("2026-12-16", "Closed"), (night.GetProperty("night").GetString(), night.GetProperty("reason").GetString()));
+        Assert.Equal([0, 0, 0], await _client.CountsAsync(itemId, "2026-12-15", "2026-12-18"));
+    }
+
+    [Theory]
+    [InlineData("2026-12-05", "2026-12-04", "items[0].checkOut: checkOut must be after checkIn.")]
+    [InlineData("2026-11-01", "2026-11-03", "items[0].checkIn: 2026-11-01 is in the past in the item's time zone (UTC, where today is 2026-11-21).")]
+    [InlineData(null, null, "is sold by the night: send checkIn and checkOut")]
+    public async Task Bad_dates_by_message_are_dead_letters_with_the_reason(string? checkIn, string? checkOut, string reason)
+    {
+        var itemId = await _client.CreateNightlyAsync(capacity: 4);
+        var bookingId = "bad-dates-" + EventProbe.NewId();
+
+        var messageId = await Probe.PublishAsync(RoutingKeys.BookingCreated, EventTypes.BookingCreated,
+            new { bookingId, items = new[] { new { itemId, quantity = 1, checkIn, checkOut } } });
+
+        var letters = new List<DeadLetter>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            letters.AddRange(await Probe.DeadLettersAsync(Topology.BookingCreatedQueue));
+            return letters.Any(l => l.MessageId == messageId);
+        }, TimeSpan.FromSeconds(20), () => $"no dead letter for {bookingId}");
+        Assert.Contains(reason, letters.Single(l => l.MessageId == messageId).Reason, StringComparison.Ordinal);
+        Assert.Empty(Probe.For(bookingId));
+    }
+
+    private static (string?, string?) Stay(ReceivedEvent e)
+    {
+        var line = Assert.Single(e.Data.GetProperty("items").EnumerateArray());
+        return (line.GetProperty("checkIn").GetString(), line.GetProperty("checkOut").GetString());
+    }
+
+    private Task<string> BookStayAsync(
+        string bookingId, string itemId, int quantity, string checkIn, string checkOut, int? holdMinutes = null) =>
+        Probe.PublishAsync(RoutingKeys.BookingCreated, EventTypes.BookingCreated, new
+        {
+            bookingId, userId = "user-1", holdMinutes, items = new[] { new { itemId, quantity, checkIn, checkOut } },
+        });
+}
