@@ -19,6 +19,7 @@ public sealed partial class ApiReferenceDevelopmentTests(DevelopmentEndToEndSyst
     [
         "/api/inventory/{itemId}", "/api/inventory/check-availability", "/api/inventory/reserve", "/api/inventory/release",
         "/api/inventory/reservations/{bookingId}", "/api/inventory/items", "/api/inventory/adjustments",
+        "/api/inventory/{itemId}/calendar", "/api/inventory/availability", "/api/inventory/calendar-changes",
     ];
 
     private static readonly string[] Summaries =

@@ -26,7 +26,10 @@ public sealed class ApiReferenceProductionTests(EndToEndSystem system)
             .Select(operation => operation.GetProperty("operationId").GetString())
             .Order(StringComparer.Ordinal);
         Assert.Equal(
-            ["AdjustStock", "CountDeadLetters", "CreateItem", "GetReservation", "ListAdjustments", "ListDeadLetters", "Release", "ReplayDeadLetters", "Reserve"],
+            [
+                "AdjustStock", "ChangeCalendar", "CountDeadLetters", "CreateItem", "GetReservation", "ListAdjustments",
+                "ListCalendarChanges", "ListDeadLetters", "Release", "ReplayDeadLetters", "Reserve",
+            ],
             protectedOperations);
         Assert.Equal("/", Assert.Single(document.GetProperty("servers").EnumerateArray()).GetProperty("url").GetString());
     }

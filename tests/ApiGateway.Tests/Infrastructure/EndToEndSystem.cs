@@ -75,6 +75,9 @@ public class EndToEndSystem : IAsyncLifetime
     /// <summary>An item with plenty of stock that tests reserve single units of.</summary>
     public string SharedItemId { get; } = "E2E-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>A nightly item (a room type) whose calendar tests read and change.</summary>
+    public string SharedNightlyItemId { get; } = "E2E-NIGHT-" + Guid.NewGuid().ToString("N")[..12];
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("gateway_e2e");
@@ -116,6 +119,9 @@ public class EndToEndSystem : IAsyncLifetime
         using var created = await SendAsync(Service, HttpMethod.Post, "/api/inventory/items", Credential.Admin,
             new { itemId = SharedItemId, name = "End-to-end room", total = 100_000 });
         created.EnsureSuccessStatusCode();
+        using var nightly = await SendAsync(Service, HttpMethod.Post, "/api/inventory/items", Credential.Admin,
+            new { itemId = SharedNightlyItemId, name = "End-to-end room type", total = 10_000, kind = "Nightly" });
+        nightly.EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync()

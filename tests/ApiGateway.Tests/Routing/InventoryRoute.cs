@@ -18,6 +18,10 @@ public enum InventoryRoute
     ListDeadLetters,
     CountDeadLetters,
     ReplayDeadLetters,
+    GetCalendar,
+    SearchStays,
+    ChangeCalendar,
+    ListCalendarChanges,
 }
 
 public enum Access
@@ -56,7 +60,19 @@ public static class InventoryRoutes
         // The matrix's DLQ is empty: an admin's replay succeeds with nothing to move.
         [InventoryRoute.ReplayDeadLetters] = new(Access.Admin, 200, _ =>
             Ready(HttpMethod.Post, "/api/inventory/admin/dead-letters/replay", new { queue = Topology.PaymentFailedQueue })),
+        [InventoryRoute.GetCalendar] = new(Access.Anonymous, 200, system =>
+            Ready(HttpMethod.Get, $"/api/inventory/{system.SharedNightlyItemId}/calendar")),
+        [InventoryRoute.SearchStays] = new(Access.Anonymous, 200, _ =>
+            Ready(HttpMethod.Get, $"/api/inventory/availability?checkIn={Night(30)}&checkOut={Night(33)}")),
+        [InventoryRoute.ChangeCalendar] = new(Access.Admin, 200, system =>
+            Ready(HttpMethod.Put, $"/api/inventory/{system.SharedNightlyItemId}/calendar",
+                new { from = Night(40), to = Night(41), minStay = 1, reasonCode = "Correction" })),
+        [InventoryRoute.ListCalendarChanges] = new(Access.Admin, 200, system =>
+            Ready(HttpMethod.Get, $"/api/inventory/calendar-changes?itemId={system.SharedNightlyItemId}&limit=5")),
     };
+
+    /// <summary>A night <paramref name="days"/> ahead (ISO date, UTC: the shared nightly item's zone).</summary>
+    public static string Night(int days) => DateTime.UtcNow.Date.AddDays(days).ToString("yyyy-MM-dd");
 
     /// <summary>What the gateway (and the service behind it) answers for a route and a credential.</summary>
     public static int ExpectedStatus(RouteCase route, Credential credential) => (route.Access, credential) switch

@@ -25,6 +25,10 @@ public sealed class ServiceDefenceInDepthTests(EndToEndSystem system)
         { InventoryRoute.CreateItem, Credential.Admin, 201 },
         { InventoryRoute.Reserve, Credential.User, 201 },
         { InventoryRoute.ListItems, Credential.None, 200 },
+        { InventoryRoute.ChangeCalendar, Credential.None, 401 },
+        { InventoryRoute.ChangeCalendar, Credential.User, 403 },
+        { InventoryRoute.ListCalendarChanges, Credential.User, 403 },
+        { InventoryRoute.GetCalendar, Credential.None, 200 },
     };
 
     [Theory]
