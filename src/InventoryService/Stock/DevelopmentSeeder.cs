@@ -17,7 +17,9 @@ public sealed class SeedOptions
 
 /// <summary>
 /// Creates demo rooms ROOM-101, ROOM-102, ... with a seeded <see cref="Random"/> (42) so every machine gets the
-/// same stock: about 10% sold out, 20% low (1-10) and 70% normal (20-100). Idempotent: items that exist are kept.
+/// same stock: about 10% sold out, 20% low (1-10) and 70% normal (20-100); and four nightly room types (TYPE-SINGLE,
+/// TYPE-DOUBLE, TYPE-FAMILY, TYPE-SUITE, 4-30 rooms each from the same seed) whose first year of nights asks a
+/// two-night minimum stay for arrivals on Fridays and Saturdays. Idempotent: items that exist are kept.
 /// </summary>
 public static class DevelopmentSeeder
 {
@@ -25,6 +27,51 @@ public static class DevelopmentSeeder
     private const string SeedLockKey = "seed/development-rooms";
 
     private static readonly string[] Locations = [InventoryItem.DefaultLocation, "North Wing", "Garden Annex", "Lakeside"];
+
+    private static readonly string[] RoomTypes = ["Single", "Double", "Family", "Suite"];
+
+    /// <summary>The nightly room types, with their capacity per night.</summary>
+    public static IReadOnlyList<InventoryItem> CreateRoomTypes(DateTimeOffset now, string timeZone)
+    {
+        var random = new Random(42);
+        return [.. RoomTypes.Select(type => new InventoryItem
+        {
+            ItemId = $"TYPE-{type.ToUpperInvariant()}",
+            Name = $"{type} room",
+            Location = InventoryItem.DefaultLocation,
+            Kind = ItemKind.Nightly,
+            TimeZone = timeZone,
+            Total = random.Next(4, 31),
+            CreatedAt = now,
+            UpdatedAt = now,
+        })];
+    }
+
+    /// <summary>
+    /// Creates the room types that do not exist, with their nights, and the weekend minimum stay over their first
+    /// year (an audited calendar change by "seed"); returns how many were created.
+    /// </summary>
+    public static async Task<int> SeedRoomTypesAsync(
+        Calendar calendar, string timeZone, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        foreach (var type in CreateRoomTypes(time.GetUtcNow(), timeZone))
+        {
+            if (!await calendar.CreateAsync(type, cancellationToken))
+            {
+                continue;
+            }
+
+            added++;
+            var (from, to) = calendar.Range(type, from: null, to: null, defaultNights: 365, new());
+            var weekend = new CalendarChangeRequest(from, to, [DayOfWeek.Friday, DayOfWeek.Saturday], null, null, 2, null,
+                AdjustmentReason.Correction, "Development seed: two-night minimum stay for weekend arrivals");
+            await calendar.ChangeAsync(
+                new CalendarChangeCommand(type.ItemId, weekend, "seed", "seed"), from, to, cancellationToken);
+        }
+
+        return added;
+    }
 
     public static IReadOnlyList<InventoryItem> CreateItems(int count, DateTimeOffset now)
     {

@@ -18,7 +18,10 @@ public static class StockExtensions
         return builder;
     }
 
-    /// <summary>Seeds the demo rooms when <see cref="SeedOptions.Enabled"/> (Development); run after the migrations.</summary>
+    /// <summary>
+    /// Seeds the demo rooms and room types when <see cref="SeedOptions.Enabled"/> (Development); run after the
+    /// migrations.
+    /// </summary>
     public static async Task SeedStockAsync(this IHost app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -30,7 +33,11 @@ public static class StockExtensions
 
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<SeedOptions>>();
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-        var added = await DevelopmentSeeder.SeedAsync(db, seed.ItemCount, scope.ServiceProvider.GetRequiredService<TimeProvider>(), cancellationToken);
+        var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var added = await DevelopmentSeeder.SeedAsync(db, seed.ItemCount, time, cancellationToken);
+        added += await DevelopmentSeeder.SeedRoomTypesAsync(scope.ServiceProvider.GetRequiredService<Calendar>(),
+            scope.ServiceProvider.GetRequiredService<IOptions<NightlyOptions>>().Value.DefaultTimeZone, time,
+            cancellationToken);
         if (added > 0)
         {
             Log.Seeded(logger, added);
