@@ -10,11 +10,11 @@ public static class NightlyItems
 {
     /// <summary>Creates a nightly item with <paramref name="capacity"/> per night; returns its id.</summary>
     public static async Task<string> CreateNightlyAsync(
-        this HttpClient client, int capacity, string timeZone = "UTC", string location = "Main")
+        this HttpClient client, int capacity, string timeZone = "UTC", string location = "Main", int lowStockThreshold = 0)
     {
         var itemId = "NIGHT-" + Guid.NewGuid().ToString("N")[..12];
         using var response = await client.PostJsonAsync("/api/inventory/items",
-            new { itemId, name = "Double room", location, total = capacity, kind = "Nightly", timeZone, lowStockThreshold = 0 });
+            new { itemId, name = "Double room", location, total = capacity, kind = "Nightly", timeZone, lowStockThreshold });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return itemId;
     }

@@ -118,6 +118,26 @@ public sealed class NightlyMessagingTests(MessagingEnvironment env) : IClassFixt
         Assert.Equal([0, 0, 0], await _client.CountsAsync(itemId, "2026-12-15", "2026-12-18"));
     }
 
+    [Fact]
+    public async Task Low_availability_of_a_night_raises_one_alert_for_that_night()
+    {
+        var itemId = await _client.CreateNightlyAsync(capacity: 3, lowStockThreshold: 1);
+        var first = "low-first-" + EventProbe.NewId();
+        var second = "low-second-" + EventProbe.NewId();
+
+        await BookStayAsync(first, itemId, 2, "2026-12-20", "2026-12-21");
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, first);
+        await BookStayAsync(second, itemId, 1, "2026-12-20", "2026-12-22");
+        await Probe.WaitForAsync(RoutingKeys.InventoryReserved, second);
+        await EventProbe.SettleAsync();
+
+        var alerts = Probe.Received.Where(e => e.RoutingKey == RoutingKeys.LowStockAlert
+            && e.Data.GetProperty("itemId").GetString() == itemId).ToList();
+        var alert = Assert.Single(alerts); // the 20th fell to 1 (alert), then to 0 (already alerted); the 21st has 2
+        Assert.Equal(("2026-12-20", 1, 1), (alert.Data.GetProperty("night").GetString(),
+            alert.Data.GetProperty("available").GetInt32(), alert.Data.GetProperty("threshold").GetInt32()));
+    }
+
     [Theory]
     [InlineData("2026-12-05", "2026-12-04", "items[0].checkOut: checkOut must be after checkIn.")]
     [InlineData("2026-11-01", "2026-11-03", "items[0].checkIn: 2026-11-01 is in the past in the item's time zone (UTC, where today is 2026-11-21).")]
