@@ -168,7 +168,9 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
 
     /// <summary>A night of a nightly item (null: the item has no such night, it is not on sale).</summary>
     public ItemNight? Night(string itemId, DateOnly night) =>
-        _nights.TryGetValue((itemId, night), out var found) ? found : throw NotLocked("night", $"{itemId} {night:yyyy-MM-dd}");
+        _nights.TryGetValue((itemId, night), out var found)
+            ? found
+            : throw NotLocked("night", $"{itemId} {night:yyyy-MM-dd}");
 
     /// <summary>
     /// A new reservation, written with the others of the attempt at the end; later decisions of the attempt see it.
@@ -219,7 +221,8 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
             // A line's overbooked nights travel as an array literal ('{2027-06-03,2027-06-04}'): unnest cannot take
             // an array of arrays.
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO reservation_lines (reservation_id, item_id, quantity, check_in, check_out, overbooked_nights)
+                INSERT INTO reservation_lines
+                    (reservation_id, item_id, quantity, check_in, check_out, overbooked_nights)
                 SELECT u.id, u.item_id, u.quantity, u.check_in, u.check_out, u.overbooked::date[]
                 FROM unnest({lines.Select(l => l.Id).ToArray()}, {lines.Select(l => l.Line.ItemId).ToArray()},
                     {lines.Select(l => l.Line.Quantity).ToArray()}, {lines.Select(l => l.Line.CheckIn).ToArray()},
@@ -316,7 +319,8 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
             Remember(pool, found);
         }
 
-        var nights = lines.SelectMany(l => l.Stay?.Nights().Select(n => (l.ItemId, Night: n)) ?? []).Distinct().ToArray();
+        var nights = lines.SelectMany(l => l.Stay?.Nights().Select(n => (l.ItemId, Night: n)) ?? [])
+            .Distinct().ToArray();
         if (nights.Length == 0)
         {
             return;
@@ -333,7 +337,8 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
             .FromSql($"""
                 SELECT n.* FROM item_nights n
                 WHERE (n.item_id, n.night) IN (
-                    SELECT * FROM unnest({nights.Select(n => n.ItemId).ToArray()}, {nights.Select(n => n.Night).ToArray()}))
+                    SELECT * FROM unnest(
+                        {nights.Select(n => n.ItemId).ToArray()}, {nights.Select(n => n.Night).ToArray()}))
                 ORDER BY n.item_id, n.night
                 FOR UPDATE
                 """)
@@ -364,7 +369,8 @@ public sealed class LockSession(InventoryDbContext db) : IUnitOfWorkSession
         var n = changed.Select(e => e.Entity).ToList();
         await db.Database.ExecuteSqlAsync($"""
             UPDATE item_nights AS n
-            SET held = u.held, confirmed = u.confirmed, low_stock_alerted = u.low_stock_alerted, updated_at = u.updated_at
+            SET held = u.held, confirmed = u.confirmed, low_stock_alerted = u.low_stock_alerted,
+                updated_at = u.updated_at
             FROM unnest({n.Select(x => x.ItemId).ToArray()}, {n.Select(x => x.Night).ToArray()},
                         {n.Select(x => x.Held).ToArray()}, {n.Select(x => x.Confirmed).ToArray()},
                         {n.Select(x => x.LowStockAlerted).ToArray()}, {n.Select(x => x.UpdatedAt).ToArray()})

@@ -16,7 +16,8 @@ public sealed class BookingCreatedHandler(
 {
     public Task PrepareAsync(IReadOnlyList<BookingCreated> events) =>
         stays.LoadAsync(
-            events.Select(Request).SelectMany(r => RequestedLines.ItemIds(r.Items, r.Shorthand)), CancellationToken.None);
+            events.Select(Request).SelectMany(r => RequestedLines.ItemIds(r.Items, r.Shorthand)),
+            CancellationToken.None);
 
     public ReserveCommand ToCommand(EventEnvelope<BookingCreated> envelope, ValidationErrors errors) =>
         ReserveCommand.From(Request(envelope.Data), ReservationOrigin.Message, ("userId", envelope.Data.UserId),

@@ -15,7 +15,9 @@ public sealed class ReservationLine
     /// <summary>A nightly line's first night; null on a pool line.</summary>
     public DateOnly? CheckIn { get; init; }
 
-    /// <summary>A nightly line's departure date (the stay is <c>[CheckIn, CheckOut)</c>); null on a pool line.</summary>
+    /// <summary>
+    /// A nightly line's departure date (the stay is <c>[CheckIn, CheckOut)</c>); null on a pool line.
+    /// </summary>
     public DateOnly? CheckOut { get; init; }
 
     /// <summary>The nights this line holds within their overbooking allowance, as of when it last took them.</summary>

@@ -7,8 +7,8 @@ namespace BookingSystem.InventoryService.Reservations;
 /// each with <c>checkIn</c>/<c>checkOut</c> for a nightly item. <c>holdMinutes</c> overrides the default hold.
 /// </summary>
 public sealed record ReserveRequest(
-    string? BookingId, IReadOnlyList<LineInput?>? Items, string? ItemId, string? RoomId, int? Quantity, int? HoldMinutes,
-    DateOnly? CheckIn = null, DateOnly? CheckOut = null)
+    string? BookingId, IReadOnlyList<LineInput?>? Items, string? ItemId, string? RoomId, int? Quantity,
+    int? HoldMinutes, DateOnly? CheckIn = null, DateOnly? CheckOut = null)
 {
     public ShorthandInput Shorthand => new(ItemId, RoomId, Quantity, CheckIn, CheckOut);
 }
@@ -39,7 +39,8 @@ public sealed record ReservationResponse(
         r.Origin,
         r.Status,
         [.. ReservationRules.InOrder(r.Lines).Select(l => new ReservationLineResponse(
-            l.ItemId, l.Quantity, l.CheckIn, l.CheckOut, l.OverbookedNights is { Length: > 0 } nights ? nights : null))],
+            l.ItemId, l.Quantity, l.CheckIn, l.CheckOut,
+            l.OverbookedNights is { Length: > 0 } nights ? nights : null))],
         r.CreatedAt,
         r.ExpiresAt,
         r.ConfirmedAt,

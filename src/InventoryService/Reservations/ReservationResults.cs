@@ -27,7 +27,8 @@ public sealed record ReserveCommand(
     /// accept the same input. <paramref name="user"/> names where the user id came from (a token's subject, an
     /// event field) for the error. The result is only meaningful when <paramref name="errors"/> stays empty.
     /// </summary>
-    /// <remarks>The request's items must have been loaded into the catalogue first (<see cref="StayRules.LoadAsync"/>).</remarks>
+    /// <remarks>The request's items must have been loaded into the catalogue first (<see
+    /// cref="StayRules.LoadAsync"/>).</remarks>
     public static ReserveCommand From(
         ReserveRequest request, ReservationOrigin origin, (string Field, string? Value) user, string correlationId,
         ReservationOptions options, StayRules stays, ValidationErrors errors)
@@ -60,7 +61,9 @@ public enum ReserveOutcome
     /// </summary>
     DifferentRequest,
 
-    /// <summary>The booking's reservation has ended (Released or Expired): nothing is held, and nothing was reserved.</summary>
+    /// <summary>
+    /// The booking's reservation has ended (Released or Expired): nothing is held, and nothing was reserved.
+    /// </summary>
     Ended,
 
     /// <summary>Nothing was reserved: at least one line names an unknown item.</summary>

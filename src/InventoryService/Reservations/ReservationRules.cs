@@ -78,7 +78,8 @@ public sealed class ReservationRules(
 
     /// <summary>A stored line as the line it was asked as.</summary>
     public static RequestedLine AsRequested(ReservationLine line) =>
-        new(line.ItemId, line.Quantity, line is { CheckIn: { } checkIn, CheckOut: { } checkOut } ? new Stay(checkIn, checkOut) : null);
+        new(line.ItemId, line.Quantity,
+            line is { CheckIn: { } checkIn, CheckOut: { } checkOut } ? new Stay(checkIn, checkOut) : null);
 
     /// <summary>A reservation's lines in the one order of lines (<see cref="RequestedLines.InOrder"/>).</summary>
     public static IEnumerable<ReservationLine> InOrder(IEnumerable<ReservationLine> lines) =>
@@ -172,7 +173,9 @@ public sealed class ReservationRules(
         var nights = NightMove.Of(transition);
         // Only the stock a transition moves was locked: a pool line's item when the count moves, a nightly line's
         // nights when a counter of theirs does.
-        foreach (var line in reservation.Lines.Where(l => l.IsNightly ? nights != NightMove.None : transition.Stock != StockMove.None))
+        var moved = reservation.Lines
+            .Where(l => l.IsNightly ? nights != NightMove.None : transition.Stock != StockMove.None);
+        foreach (var line in moved)
         {
             var item = session.Items([line.ItemId])[line.ItemId];
             if (line.IsNightly)

@@ -35,8 +35,9 @@ public static class ReservationsApi
     {
         var errors = new ValidationErrors();
         await stays.LoadAsync(RequestedLines.ItemIds(request.Items, request.Shorthand), cancellationToken);
-        var command = ReserveCommand.From(request, ReservationOrigin.Http, ("token sub", http.User.FindFirstValue("sub")),
-            CorrelationIdMiddleware.Of(http), options.Value, stays, errors) with
+        var command = ReserveCommand.From(request, ReservationOrigin.Http,
+            ("token sub", http.User.FindFirstValue("sub")), CorrelationIdMiddleware.Of(http), options.Value, stays,
+            errors) with
         {
             // One user cannot lock up the stock; admins (operators) are not capped.
             HoldCap = http.User.IsInRole(InventoryPolicies.AdminRole) ? null : options.Value.MaxActiveHoldsPerUser,
@@ -61,10 +62,11 @@ public static class ReservationsApi
                 $"You already hold {options.Value.MaxActiveHoldsPerUser} reservations; confirm or release one first."),
             ReserveOutcome.UnknownItems => Problems.Create(StatusCodes.Status404NotFound, "Unknown item",
                 "At least one line names an item that does not exist; nothing was reserved.", ("lines", result.Lines)),
-            _ when Availability.FailureReason(result.Lines) is var reason && reason != ReservationFailureReasons.InsufficientStock =>
+            _ when Availability.FailureReason(result.Lines) is var reason
+                && reason != ReservationFailureReasons.InsufficientStock =>
                 Problems.Create(StatusCodes.Status409Conflict, "Nights not for sale",
-                    $"At least one night of a stay cannot be sold ({reason}; each such night is listed under its line); " +
-                    "nothing was reserved.", ("reason", reason), ("lines", result.Lines)),
+                    $"At least one night of a stay cannot be sold ({reason}; each such night is listed under its " +
+                    "line); nothing was reserved.", ("reason", reason), ("lines", result.Lines)),
             _ => Problems.Create(StatusCodes.Status409Conflict, "Insufficient stock",
                 "At least one line asks for more than is available; nothing was reserved.", ("lines", result.Lines)),
         };

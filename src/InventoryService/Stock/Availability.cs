@@ -32,7 +32,9 @@ public sealed record LineAvailability(
     public bool IsAvailable => Reason is null;
 }
 
-/// <summary>Compares requested lines with the stock: a pool item's count, or every night of a nightly line's stay.</summary>
+/// <summary>
+/// Compares requested lines with the stock: a pool item's count, or every night of a nightly line's stay.
+/// </summary>
 public static class Availability
 {
     /// <param name="night">A night of a nightly item as the caller has it (locked, or read); null when absent.</param>

@@ -8,9 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Stock;
 
-/// <summary>What an admin change of a calendar came to: applied, refused (nights that cannot take it), or no item.</summary>
+/// <summary>
+/// What an admin change of a calendar came to: applied, refused (nights that cannot take it), or no item.
+/// </summary>
 public sealed record CalendarChangeResult(
-    InventoryItem? Item, CalendarChange? Change, IReadOnlyList<NightChange> Nights, IReadOnlyList<NightConflict> Conflicts);
+    InventoryItem? Item,
+    CalendarChange? Change,
+    IReadOnlyList<NightChange> Nights,
+    IReadOnlyList<NightConflict> Conflicts);
 
 public sealed record CalendarChangeCommand(
     string ItemId, CalendarChangeRequest Request, string PerformedBy, string CorrelationId);
@@ -61,8 +66,8 @@ public sealed class Calendar(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var inserted = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO inventory_items (item_id, name, location, total, reserved, low_stock_threshold, low_stock_alerted,
-                                         kind, time_zone, created_at, updated_at)
+            INSERT INTO inventory_items (item_id, name, location, total, reserved, low_stock_threshold,
+                                         low_stock_alerted, kind, time_zone, created_at, updated_at)
             VALUES ({item.ItemId}, {item.Name}, {item.Location}, {item.Total}, 0, {item.LowStockThreshold}, false,
                     {item.Kind.ToString()}, {item.TimeZone}, {item.CreatedAt}, {item.UpdatedAt})
             ON CONFLICT (item_id) DO NOTHING
@@ -190,7 +195,8 @@ public sealed class Calendar(
                     ORDER BY item_id, night FOR UPDATE
                     """)
                 .ToListAsync(ct);
-            var selected = nights.Where(n => request.Weekdays is not { Count: > 0 } days || days.Contains(n.Night.DayOfWeek))
+            var selected = nights
+                .Where(n => request.Weekdays is not { Count: > 0 } days || days.Contains(n.Night.DayOfWeek))
                 .ToList();
             var conflicts = selected
                 .Where(n => (request.Capacity ?? n.Capacity) + (request.OverbookingAllowance ?? n.OverbookingAllowance)

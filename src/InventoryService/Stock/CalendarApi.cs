@@ -29,7 +29,8 @@ public static class CalendarApi
     public static RouteGroupBuilder MapCalendarAdminApi(this RouteGroupBuilder group)
     {
         group.MapPut("/{itemId}/calendar", ChangeCalendar).WithName("ChangeCalendar")
-            .WithSummary("Set capacity, stop-sell, minimum stay or overbooking allowance over a date range (admin, audited).")
+            .WithSummary(
+                "Set capacity, stop-sell, minimum stay or overbooking allowance over a date range (admin, audited).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/calendar-changes", ListCalendarChanges).WithName("ListCalendarChanges")
             .WithSummary("Read the audit trail of calendar changes, newest first (admin).");
@@ -40,7 +41,9 @@ public static class CalendarApi
         Calendar calendar, string itemId, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var read = Identifiers.IsValid(itemId) ? await calendar.ReadAsync(itemId, from, to, errors, cancellationToken) : null;
+        var read = Identifiers.IsValid(itemId)
+            ? await calendar.ReadAsync(itemId, from, to, errors, cancellationToken)
+            : null;
         if (read is not var (item, nights))
         {
             return NoCalendar(itemId);
@@ -116,7 +119,8 @@ public static class CalendarApi
         }
 
         var command = new CalendarChangeCommand(itemId, request,
-            http.User.FindFirstValue("sub") ?? http.User.Identity?.Name ?? "anonymous", CorrelationIdMiddleware.Of(http));
+            http.User.FindFirstValue("sub") ?? http.User.Identity?.Name ?? "anonymous",
+            CorrelationIdMiddleware.Of(http));
         CalendarChangeResult result;
         try
         {

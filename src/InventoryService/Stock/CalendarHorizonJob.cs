@@ -7,7 +7,10 @@ namespace BookingSystem.InventoryService.Stock;
 /// horizon to every nightly item; errors are logged and retried on the next tick.
 /// </summary>
 public sealed class CalendarHorizonJob(
-    IServiceScopeFactory scopes, TimeProvider time, IOptions<NightlyOptions> options, ILogger<CalendarHorizonJob> logger)
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    IOptions<NightlyOptions> options,
+    ILogger<CalendarHorizonJob> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

@@ -13,7 +13,9 @@ public sealed record NightResponse(
         n.Overbooked);
 }
 
-/// <summary>The nights of <c>[from, to)</c> that are on sale (past nights and nights beyond the horizon are absent).</summary>
+/// <summary>
+/// The nights of <c>[from, to)</c> that are on sale (past nights and nights beyond the horizon are absent).
+/// </summary>
 public sealed record CalendarResponse(
     string ItemId, string TimeZone, DateOnly From, DateOnly To, IReadOnlyList<NightResponse> Nights);
 

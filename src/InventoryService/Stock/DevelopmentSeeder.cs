@@ -64,8 +64,9 @@ public static class DevelopmentSeeder
 
             added++;
             var (from, to) = calendar.Range(type, from: null, to: null, defaultNights: 365, new());
-            var weekend = new CalendarChangeRequest(from, to, [DayOfWeek.Friday, DayOfWeek.Saturday], null, null, 2, null,
-                AdjustmentReason.Correction, "Development seed: two-night minimum stay for weekend arrivals");
+            var weekend = new CalendarChangeRequest(from, to, [DayOfWeek.Friday, DayOfWeek.Saturday],
+                Capacity: null, Closed: null, MinStay: 2, OverbookingAllowance: null, AdjustmentReason.Correction,
+                "Development seed: two-night minimum stay for weekend arrivals");
             await calendar.ChangeAsync(
                 new CalendarChangeCommand(type.ItemId, weekend, "seed", "seed"), from, to, cancellationToken);
         }

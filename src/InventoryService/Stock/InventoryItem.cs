@@ -17,7 +17,9 @@ public sealed class InventoryItem
     /// <summary>Set at creation, never changed.</summary>
     public ItemKind Kind { get; init; } = ItemKind.Pool;
 
-    /// <summary>A nightly item's time zone (IANA id): which date a night is, and which nights are past. Null for a pool.</summary>
+    /// <summary>
+    /// A nightly item's time zone (IANA id): which date a night is, and which nights are past. Null for a pool.
+    /// </summary>
     public string? TimeZone { get; init; }
 
     /// <summary>A pool's count; a nightly item's capacity for the nights the horizon job adds.</summary>

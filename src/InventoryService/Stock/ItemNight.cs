@@ -28,12 +28,16 @@ public sealed class ItemNight
     /// <summary>Units a night may sell beyond its capacity.</summary>
     public int OverbookingAllowance { get; set; }
 
-    /// <summary>A LowStockAlert was sent for the night and its availability has not risen above the threshold since.</summary>
+    /// <summary>
+    /// A LowStockAlert was sent for the night and its availability has not risen above the threshold since.
+    /// </summary>
     public bool LowStockAlerted { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>What a new booking can still take that night: 0 when closed, else capacity + allowance - sold - held.</summary>
+    /// <summary>
+    /// What a new booking can still take that night: 0 when closed, else capacity + allowance - sold - held.
+    /// </summary>
     public int Available => Closed ? 0 : Math.Max(0, Capacity + OverbookingAllowance - Held - Confirmed);
 
     /// <summary>More is held or sold than the night's capacity (within its allowance).</summary>

@@ -7,7 +7,9 @@ namespace BookingSystem.InventoryService.Stock;
 /// </summary>
 public static class LowStockRule
 {
-    /// <summary>Updates <see cref="InventoryItem.LowStockAlerted"/>; returns true when an alert must be published.</summary>
+    /// <summary>
+    /// Updates <see cref="InventoryItem.LowStockAlerted"/>; returns true when an alert must be published.
+    /// </summary>
     public static bool Apply(InventoryItem item)
     {
         var (alert, alerted) = Decide(item.Total - item.Reserved, item.LowStockThreshold, item.LowStockAlerted);
@@ -15,7 +17,9 @@ public static class LowStockRule
         return alert;
     }
 
-    /// <summary>Updates <see cref="ItemNight.LowStockAlerted"/>; returns true when an alert must be published.</summary>
+    /// <summary>
+    /// Updates <see cref="ItemNight.LowStockAlerted"/>; returns true when an alert must be published.
+    /// </summary>
     public static bool Apply(ItemNight night, int threshold)
     {
         var (alert, alerted) = Decide(night.Available, threshold, night.LowStockAlerted);

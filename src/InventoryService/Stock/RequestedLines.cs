@@ -5,7 +5,9 @@ namespace BookingSystem.InventoryService.Stock;
 /// <summary>One line as a client or an event sends it; every field may be missing.</summary>
 public sealed record LineInput(string? ItemId, int? Quantity, DateOnly? CheckIn = null, DateOnly? CheckOut = null);
 
-/// <summary>The single-item shorthand of a request: <c>itemId</c> or <c>roomId</c>, <c>quantity</c>, and a stay.</summary>
+/// <summary>
+/// The single-item shorthand of a request: <c>itemId</c> or <c>roomId</c>, <c>quantity</c>, and a stay.
+/// </summary>
 public sealed record ShorthandInput(
     string? ItemId, string? RoomId, int? Quantity, DateOnly? CheckIn = null, DateOnly? CheckOut = null)
 {
@@ -29,7 +31,9 @@ public static class RequestedLines
     public const int MaxQuantityPerLine = 1_000;
     public const int DefaultQuantity = 1;
 
-    /// <summary>The item ids a request names (to load into the <see cref="ItemCatalogue"/> before checking it).</summary>
+    /// <summary>
+    /// The item ids a request names (to load into the <see cref="ItemCatalogue"/> before checking it).
+    /// </summary>
     public static IEnumerable<string?> ItemIds(IReadOnlyList<LineInput?>? items, ShorthandInput shorthand) =>
         items?.Select(l => l?.ItemId) ?? [shorthand.ItemId ?? shorthand.RoomId];
 
@@ -39,7 +43,8 @@ public static class RequestedLines
         if (items is not null && !shorthand.IsEmpty)
         {
             errors.Add("items",
-                "Send either items or the single-item shorthand (itemId or roomId, quantity, checkIn, checkOut), not both.");
+                "Send either items or the single-item shorthand (itemId or roomId, quantity, checkIn, checkOut), " +
+                "not both.");
             return [];
         }
 

@@ -5,7 +5,8 @@ namespace BookingSystem.InventoryService.Stock;
 
 /// <summary>
 /// The field checks of a line's dates, the same for HTTP and messages: a nightly item's line names a stay
-/// (<c>checkIn</c> &lt; <c>checkOut</c>, at most <see cref="NightlyOptions.MaxStayNights"/>, no night in the past in the
+/// (<c>checkIn</c> &lt; <c>checkOut</c>, at most <see cref="NightlyOptions.MaxStayNights"/>, no night in the past in
+/// the
 /// item's time zone, none beyond the horizon); a pool item's line names none. Lines for unknown items get only the
 /// checks that need no item (the reservation then answers <c>UnknownItem</c>). The items must have been loaded into
 /// the <see cref="ItemCatalogue"/> first (<see cref="LoadAsync"/>).
@@ -24,7 +25,8 @@ public sealed class StayRules(ItemCatalogue catalogue, IOptions<NightlyOptions> 
             if (item?.Kind == ItemKind.Nightly)
             {
                 errors.Add(prefix + "checkIn",
-                    $"{itemId} is sold by the night: send checkIn and checkOut (ISO dates; the stay is [checkIn, checkOut)).");
+                    $"{itemId} is sold by the night: send checkIn and checkOut " +
+                    "(ISO dates; the stay is [checkIn, checkOut)).");
             }
 
             return null;
@@ -59,12 +61,14 @@ public sealed class StayRules(ItemCatalogue catalogue, IOptions<NightlyOptions> 
             if (first < today)
             {
                 errors.Add(prefix + "checkIn",
-                    $"{first:yyyy-MM-dd} is in the past in the item's time zone ({zone.Id}, where today is {today:yyyy-MM-dd}).");
+                    $"{first:yyyy-MM-dd} is in the past in the item's time zone " +
+                    $"({zone.Id}, where today is {today:yyyy-MM-dd}).");
             }
             else if (end > horizonEnd)
             {
                 errors.Add(prefix + "checkOut",
-                    $"The stay goes beyond the booking horizon: nights are sold up to {horizonEnd.AddDays(-1):yyyy-MM-dd}.");
+                    "The stay goes beyond the booking horizon: nights are sold up to " +
+                    $"{horizonEnd.AddDays(-1):yyyy-MM-dd}.");
             }
         }
 

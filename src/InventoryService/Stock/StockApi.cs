@@ -190,7 +190,8 @@ public static class StockApi
         {
             { Item: null } => ItemNotFound(command.ItemId),
             { Item.Kind: ItemKind.Nightly } => Problems.Create(StatusCodes.Status409Conflict, "Nightly item",
-                $"'{command.ItemId}' is sold by the night: change its nights with PUT /api/inventory/{command.ItemId}/calendar."),
+                $"'{command.ItemId}' is sold by the night: change its nights with " +
+                $"PUT /api/inventory/{command.ItemId}/calendar."),
             { Adjustment: null } => Problems.Create(StatusCodes.Status409Conflict, "Adjustment refused",
                 $"Total {result.Item.Total} {command.Delta:+#;-#} would fall below the {result.Item.Reserved} units reserved (or exceed {MaxTotal}).",
                 ("total", result.Item.Total), ("reserved", result.Item.Reserved)),

@@ -13,8 +13,8 @@ public sealed record ItemResponse(
     {
         var available = item.Total - item.Reserved;
         return new(item.ItemId, item.Name, item.Location, item.Total, item.Reserved, available, item.LowStockThreshold,
-            IsLowStock: available > 0 && available <= item.LowStockThreshold, IsOutOfStock: available <= 0, item.UpdatedAt,
-            item.Kind, item.TimeZone);
+            IsLowStock: available > 0 && available <= item.LowStockThreshold, IsOutOfStock: available <= 0,
+            item.UpdatedAt, item.Kind, item.TimeZone);
     }
 }
 

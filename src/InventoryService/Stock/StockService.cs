@@ -21,7 +21,8 @@ public sealed class StockService(InventoryDbContext db, UnitOfWork unitOfWork, O
         {
             var now = time.GetUtcNow();
             var updated = await db.Items
-                .Where(i => i.ItemId == command.ItemId && i.Kind == ItemKind.Pool && i.Total + command.Delta >= i.Reserved && i.Total + command.Delta <= StockApi.MaxTotal)
+                .Where(i => i.ItemId == command.ItemId && i.Kind == ItemKind.Pool
+                    && i.Total + command.Delta >= i.Reserved && i.Total + command.Delta <= StockApi.MaxTotal)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Total, i => i.Total + command.Delta).SetProperty(i => i.UpdatedAt, now), ct);
             var item = await db.Items.SingleOrDefaultAsync(i => i.ItemId == command.ItemId, ct);
             if (item is null || updated == 0)
