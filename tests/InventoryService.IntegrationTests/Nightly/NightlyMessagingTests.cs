@@ -100,6 +100,26 @@ public sealed class NightlyMessagingTests(MessagingEnvironment env) : IClassFixt
     }
 
     [Fact]
+    public async Task Payments_that_come_before_their_stay_confirm_it_at_once_or_hold_nothing()
+    {
+        var itemId = await _client.CreateNightlyAsync(capacity: 4);
+        var paid = "paid-first-" + EventProbe.NewId();
+        var declined = "declined-first-" + EventProbe.NewId();
+        await Probe.PaymentAsync(paid, succeeded: true);
+        await Probe.PaymentAsync(declined, succeeded: false);
+        await env.WaitForPaymentRecordAsync(paid);
+        await env.WaitForPaymentRecordAsync(declined);
+
+        await BookStayAsync(paid, itemId, 2, "2026-12-12", "2026-12-14");
+        await BookStayAsync(declined, itemId, 1, "2026-12-12", "2026-12-14");
+
+        await Probe.WaitForAsync(RoutingKeys.InventoryConfirmed, paid);
+        await Probe.WaitForAsync(RoutingKeys.InventoryReleased, declined);
+        Assert.Equal([0, 0], await _client.CountsAsync(itemId, "2026-12-12", "2026-12-14"));
+        Assert.Equal([2, 2], await _client.CountsAsync(itemId, "2026-12-12", "2026-12-14", "confirmed"));
+    }
+
+    [Fact]
     public async Task A_stay_that_cannot_be_had_is_answered_with_the_failing_nights_and_their_reasons()
     {
         var itemId = await _client.CreateNightlyAsync(capacity: 1);
@@ -142,9 +162,16 @@ public sealed class NightlyMessagingTests(MessagingEnvironment env) : IClassFixt
     [InlineData("2026-12-05", "2026-12-04", "items[0].checkOut: checkOut must be after checkIn.")]
     [InlineData("2026-11-01", "2026-11-03", "items[0].checkIn: 2026-11-01 is in the past in the item's time zone (UTC, where today is 2026-11-21).")]
     [InlineData(null, null, "is sold by the night: send checkIn and checkOut")]
-    public async Task Bad_dates_by_message_are_dead_letters_with_the_reason(string? checkIn, string? checkOut, string reason)
+    [InlineData("2026-12-01", "2027-01-01", "items[0].checkOut: A stay is at most 30 nights; this one has 31.")]
+    [InlineData("2028-11-18", "2028-11-21", "items[0].checkOut: The stay goes beyond the booking horizon")]
+    [InlineData(null, "2026-12-05", "items[0].checkIn: Send both checkIn and checkOut.")]
+    [InlineData("2026-12-01", "2026-12-02", "items[0].checkIn: POOL is not sold by the night", true)]
+    public async Task Bad_dates_by_message_are_dead_letters_with_the_reason(
+        string? checkIn, string? checkOut, string reason, bool poolItem = false)
     {
-        var itemId = await _client.CreateNightlyAsync(capacity: 4);
+        var itemId = poolItem
+            ? (await env.Service.CreateItemAsync(total: 4, prefix: "POOL")).ItemId
+            : await _client.CreateNightlyAsync(capacity: 4);
         var bookingId = "bad-dates-" + EventProbe.NewId();
 
         var messageId = await Probe.PublishAsync(RoutingKeys.BookingCreated, EventTypes.BookingCreated,
@@ -156,7 +183,8 @@ public sealed class NightlyMessagingTests(MessagingEnvironment env) : IClassFixt
             letters.AddRange(await Probe.DeadLettersAsync(Topology.BookingCreatedQueue));
             return letters.Any(l => l.MessageId == messageId);
         }, TimeSpan.FromSeconds(20), () => $"no dead letter for {bookingId}");
-        Assert.Contains(reason, letters.Single(l => l.MessageId == messageId).Reason, StringComparison.Ordinal);
+        Assert.Contains(reason.Replace("POOL", itemId, StringComparison.Ordinal),
+            letters.Single(l => l.MessageId == messageId).Reason, StringComparison.Ordinal);
         Assert.Empty(Probe.For(bookingId));
     }
 
