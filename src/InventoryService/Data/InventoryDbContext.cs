@@ -131,6 +131,9 @@ public sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> opti
                 t.HasCheckConstraint("ck_item_nights_settings",
                     "capacity >= 0 AND overbooking_allowance >= 0 AND min_stay >= 1");
             });
+            // Room on each page for a night's next version, so that counter updates stay heap-only (HOT: no new
+            // index entry); nights are inserted in bulk, which fills pages completely at the default of 100.
+            night.ToTable("item_nights").HasStorageParameter("fillfactor", 80);
             // The lock order of a stay's nights: (item, night).
             night.HasKey(n => new { n.ItemId, n.Night });
             night.Property(n => n.ItemId).HasColumnName("item_id").HasMaxLength(KeyMaxLength);

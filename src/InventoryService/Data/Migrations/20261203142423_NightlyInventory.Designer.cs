@@ -524,6 +524,8 @@ namespace BookingSystem.InventoryService.Data.Migrations
 
                             t.HasCheckConstraint("ck_item_nights_within_capacity", "held >= 0 AND confirmed >= 0 AND held + confirmed <= capacity + overbooking_allowance");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("BookingSystem.InventoryService.Stock.StockAdjustment", b =>

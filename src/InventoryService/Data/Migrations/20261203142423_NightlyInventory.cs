@@ -6,8 +6,9 @@ namespace BookingSystem.InventoryService.Data.Migrations;
 
 /// <summary>
 /// Per-night inventory: an item's kind and time zone, the nights of nightly items (a CHECK keeps held + confirmed
-/// within capacity + allowance), the audit of calendar changes, and a reservation line's stay. Existing rows are not
-/// rewritten: every new column is nullable or has a constant default.
+/// within capacity + allowance; fillfactor 80 keeps their counter updates heap-only), the audit of calendar changes,
+/// and a reservation line's stay. Existing rows are not rewritten: every new column is nullable or has a constant
+/// default.
 /// </summary>
 public partial class NightlyInventory : Migration
 {
@@ -100,7 +101,8 @@ public partial class NightlyInventory : Migration
                     principalTable: "inventory_items",
                     principalColumn: "item_id",
                     onDelete: ReferentialAction.Restrict);
-            });
+            })
+            .Annotation("Npgsql:StorageParameter:fillfactor", 80);
 
         migrationBuilder.AddCheckConstraint(
             name: "ck_reservation_lines_stay",
