@@ -20,6 +20,12 @@ public static class LineText
 
     public static string Of(IEnumerable<BookingLine> lines) => string.Join(", ", lines.Select(Of));
 
+    /// <summary>A booking's lines as the service reads them: its items, or the single-item shorthand.</summary>
+    public static IReadOnlyList<BookingLine> LinesOf(BookingCreated booking) =>
+        booking.Items ?? ((booking.ItemId ?? booking.RoomId) is { } itemId
+            ? [new BookingLine(itemId, booking.Quantity ?? 1, booking.CheckIn, booking.CheckOut)]
+            : []);
+
     public static string Date(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 
     private static string Nights(int count) =>

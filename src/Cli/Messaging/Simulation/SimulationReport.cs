@@ -182,6 +182,7 @@ public sealed class SimulationReport
         foreach (var problem in Verdicts.Where(v => v.Problem is not null).Take(10))
         {
             output.WriteLine($"  ! {problem.Booking.BookingId} ({problem.Booking.Payment}): {problem.Problem}");
+            output.WriteLine($"      lines: {LineText.Of(problem.Booking.Lines)}");
         }
 
         WriteConsistency(output);

@@ -134,6 +134,19 @@ public sealed class SimulationReportTests
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_booking_with_a_problem_is_listed_with_its_lines_and_their_stays()
+    {
+        PlannedBooking[] stays =
+            [new("sim-s-9", [new("SUITE-1", 2, new(2027, 6, 3), new(2027, 6, 5))], PaymentPlan.Pay)];
+        var ledger = new OutcomeLedger(stays, ["SUITE-1"]);
+
+        var text = Write(StaysReport(ledger, stays, Nights(new(2027, 6, 3), 0), Nights(new(2027, 6, 3), 0)));
+
+        Assert.Contains("! sim-s-9 (Pay): no event at all" + Environment.NewLine +
+            "      lines: SUITE-1 x2 2027-06-03..2027-06-05 (2 nights)", text, StringComparison.Ordinal);
+    }
+
     private static SimulationReport StaysReport(
         OutcomeLedger ledger, PlannedBooking[] bookings, IReadOnlyDictionary<CounterKey, int> before,
         IReadOnlyDictionary<CounterKey, int> after) =>
