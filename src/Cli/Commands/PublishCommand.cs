@@ -161,7 +161,7 @@ public static class PublishCommand
             var message = OutgoingMessage.ForEvent(EventCatalog.BookingCreated, data,
                 parse.GetValue(correlationId) ?? id, parse.GetValue(eventId) ?? NewEventId(), causationId: null, time.GetUtcNow());
             await SendAndReportAsync(send, message, output, ct);
-            await output.WriteLineAsync($"  items: {LineText.Of(lines)}");
+            await output.WriteLineAsync($"  lines: {LineText.Of(lines)}");
             return 0;
         }));
         return command;

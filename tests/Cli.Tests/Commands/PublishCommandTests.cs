@@ -88,7 +88,7 @@ public sealed class PublishCommandTests
         var line = body.RootElement.GetProperty("data").GetProperty("items")[1];
         Assert.Equal("2027-06-03", line.GetProperty("checkIn").GetString());
         Assert.Equal("2027-06-06", line.GetProperty("checkOut").GetString());
-        Assert.Contains("items: SUITE-1 x2 2027-06-03..2027-06-06 (3 nights), " +
+        Assert.Contains("lines: SUITE-1 x2 2027-06-03..2027-06-06 (3 nights), " +
             "DOUBLE-2 x1 2027-06-03..2027-06-06 (3 nights)", run.Output, StringComparison.Ordinal);
     }
 
@@ -102,7 +102,7 @@ public sealed class PublishCommandTests
         var line = body.RootElement.GetProperty("data").GetProperty("items")[0];
         Assert.False(line.TryGetProperty("checkIn", out _));
         Assert.False(line.TryGetProperty("checkOut", out _));
-        Assert.Contains("items: ROOM-101 x2" + Environment.NewLine, run.Output, StringComparison.Ordinal);
+        Assert.Contains("lines: ROOM-101 x2" + Environment.NewLine, run.Output, StringComparison.Ordinal);
     }
 
     [Theory]
