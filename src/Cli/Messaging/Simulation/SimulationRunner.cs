@@ -98,9 +98,9 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            throw new HttpRequestException($"Cannot read the nightly items' calendars: {e.Message} (the gateway " +
-                "may not route GET /api/inventory/{itemId}/calendar; --api can name the service instead, " +
-                "http://127.0.0.1:$INVENTORY_PORT)", e);
+            throw new HttpRequestException($"Cannot read the nightly items' calendars: {e.Message} " +
+                "(GET /api/inventory/{itemId}/calendar, anonymous; --api can name the service instead of the gateway)",
+                e);
         }
 
         _ledger = new OutcomeLedger(plan.Bookings, plan.ItemIds);
