@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Text.Json;
 using BookingSystem.Cli.Messaging;
+using BookingSystem.Contracts;
 using BookingSystem.DeadLetters;
 
 namespace BookingSystem.Cli.Commands;
@@ -124,6 +126,32 @@ public static class DlqCommand
             await output.WriteLineAsync($"  [{++number}] messageId={letter.MessageId ?? "(none)"} source={letter.SourceQueue} replayAs={letter.RoutingKey ?? "(unknown)"}");
             await output.WriteLineAsync($"      reason: {letter.Reason ?? "(none)"}");
             await output.WriteLineAsync($"      body:   {letter.Preview}");
+            if (BookingLines(letter) is { Count: > 0 } lines)
+            {
+                await output.WriteLineAsync($"      lines:  {LineText.Of(lines)}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A dead-lettered BookingCreated's lines with their stays (the preview seldom reaches them); none for a body that
+    /// is not a readable BookingCreated envelope.
+    /// </summary>
+    private static IReadOnlyList<BookingLine>? BookingLines(DeadLetter letter)
+    {
+        if (letter.RoutingKey != RoutingKeys.BookingCreated)
+        {
+            return null;
+        }
+
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<EventEnvelope<BookingCreated>>(letter.Body, ContractJson.Options);
+            return envelope is null ? null : LineText.LinesOf(envelope.Data);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using BookingSystem.Cli.Messaging;
 using BookingSystem.Contracts;
+using static BookingSystem.Cli.Commands.OptionRules;
 
 namespace BookingSystem.Cli.Commands;
 
@@ -121,11 +122,23 @@ public static class PublishCommand
         };
         var holdMinutes = new Option<int?>("--hold-minutes") { Description = "How long the stock is held without payment (service default: 15)." };
         var user = new Option<string>("--user") { Description = "userId of the booking.", DefaultValueFactory = _ => "cli" };
+        var checkIn = IsoDate(new Option<DateOnly?>("--check-in")
+        {
+            Description = "First night of the stay, e.g. 2027-06-03, for every --item line (a nightly item, " +
+                "such as a room type, needs a stay; a pool item takes none). Give --check-out with it.",
+        });
+        var checkOut = IsoDate(new Option<DateOnly?>("--check-out")
+        {
+            Description = "The day the stay ends, after --check-in: the nights booked are [check-in, check-out), " +
+                "e.g. --check-in 2027-06-03 --check-out 2027-06-06 is 3 nights.",
+        });
         var (correlationId, eventId) = (CorrelationIdOption(), EventIdOption());
 
-        var command = new Command("booking-created", $"Publish BookingCreated ({RoutingKeys.BookingCreated}): asks the InventoryService to hold stock.")
+        var command = new Command("booking-created",
+            $"Publish BookingCreated ({RoutingKeys.BookingCreated}): asks the InventoryService to hold stock, " +
+            "for a stay with --check-in/--check-out.")
         {
-            bookingId, item, quantity, holdMinutes, user, correlationId, eventId,
+            bookingId, item, quantity, holdMinutes, user, checkIn, checkOut, correlationId, eventId,
         };
         command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
         {
@@ -133,7 +146,10 @@ public static class PublishCommand
             IReadOnlyList<BookingLine> lines;
             try
             {
-                lines = PairLines(ItemAndQuantityTokens(parse.Tokens, item, quantity));
+                // The stay is the booking's, so every line gets it (in items: the service takes items or the
+                // single-item shorthand, never both).
+                lines = WithStay(PairLines(ItemAndQuantityTokens(parse.Tokens, item, quantity)),
+                    parse.GetValue(checkIn), parse.GetValue(checkOut));
             }
             catch (ArgumentException e)
             {
@@ -145,9 +161,33 @@ public static class PublishCommand
             var message = OutgoingMessage.ForEvent(EventCatalog.BookingCreated, data,
                 parse.GetValue(correlationId) ?? id, parse.GetValue(eventId) ?? NewEventId(), causationId: null, time.GetUtcNow());
             await SendAndReportAsync(send, message, output, ct);
+            await output.WriteLineAsync($"  lines: {LineText.Of(lines)}");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Gives every line the booking's stay: both dates or neither, check-out after check-in (the service's other
+    /// rules, such as the longest stay, are left to it).
+    /// </summary>
+    /// <exception cref="ArgumentException">Only one of the dates, or check-out not after check-in.</exception>
+    public static IReadOnlyList<BookingLine> WithStay(
+        IReadOnlyList<BookingLine> lines, DateOnly? checkIn, DateOnly? checkOut)
+    {
+        if ((checkIn is null) != (checkOut is null))
+        {
+            throw new ArgumentException(
+                "Give --check-in and --check-out together (the stay is [check-in, check-out)), or neither.");
+        }
+
+        if (checkOut <= checkIn)
+        {
+            throw new ArgumentException($"--check-out {LineText.Date(checkOut!.Value)} must be after " +
+                $"--check-in {LineText.Date(checkIn!.Value)}.");
+        }
+
+        return [.. lines.Select(l => l with { CheckIn = checkIn, CheckOut = checkOut })];
     }
 
     private static Command PaymentSucceededCommand(MessageSender send, TimeProvider time)

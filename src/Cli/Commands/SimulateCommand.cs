@@ -26,6 +26,13 @@ public static class SimulateCommand
         var concurrency = Ranged(new Option<int>("--concurrency") { Description = "Publishes in flight at once (each awaits its confirm).", DefaultValueFactory = _ => 50 }, 1, 1_000);
         var timeout = Ranged(new Option<int>("--timeout") { Description = "Seconds to wait, from the first publish, for every booking's final outcome.", DefaultValueFactory = _ => 120 }, 1, 3_600);
         var seed = new Option<int>("--seed") { Description = "Seed of the random choices (items, lines, quantities, payment fates).", DefaultValueFactory = _ => 1 };
+        var stays = new Option<bool>("--stays")
+        {
+            Description = "Book stays at the Nightly items (room types) instead of the Pool items: each booking " +
+                $"one stay of 1-{StayWindow.MaxNights} nights for all its lines, checking in 1-{StayWindow.Days} " +
+                "days from today (UTC), drawn with --seed. The check then compares each night's held + confirmed " +
+                "(GET /api/inventory/{itemId}/calendar) instead of the items' reserved. Create nightly items first.",
+        };
         var apiOption = new Option<Uri>("--api")
         {
             Description = "Where to read the item list (GET /api/inventory, anonymous): the gateway by default (http://127.0.0.1:$GATEWAY_PORT), or the service, e.g. http://127.0.0.1:5004.",
@@ -39,7 +46,8 @@ public static class SimulateCommand
             "and that the items' reserved counters match. Pays (or fails to pay) each booking once its stock is held, observes the outcomes " +
             "on a temporary queue bound to inventory.#, prints progress every second and a summary. Exit code 0 only if all checks pass.")
         {
-            bookings, items, quantityMax, linesMax, failureRate, neverPayRate, holdMinutes, concurrency, timeout, seed, apiOption,
+            bookings, items, quantityMax, linesMax, failureRate, neverPayRate, holdMinutes, concurrency, timeout, seed,
+            stays, apiOption,
         };
         command.Validators.Add(result =>
         {
@@ -48,7 +56,7 @@ public static class SimulateCommand
                 result.AddError("--payment-failure-rate plus --never-pay-rate must not exceed 1.");
             }
         });
-        command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, _) =>
+        command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
         {
             var settings = DevelopmentSettings.Load();
             var options = new SimulationOptions
@@ -63,10 +71,21 @@ public static class SimulateCommand
                 Concurrency = parse.GetValue(concurrency),
                 Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Seed = parse.GetValue(seed),
+                Stays = parse.GetValue(stays) ? StayWindow.StartingTomorrow(TimeProvider.System) : null,
             };
             var api = parse.GetValue(apiOption) ?? new Uri($"http://127.0.0.1:{settings.Get("GATEWAY_PORT") ?? "5000"}/");
             var runner = new SimulationRunner(options, BrokerSettings.From(settings), api, output, TimeProvider.System);
-            var report = await runner.RunAsync(ct);
+            SimulationReport report;
+            try
+            {
+                report = await runner.RunAsync(ct);
+            }
+            catch (SimulationException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return CommandFailures.Failed;
+            }
+
             report.Write(output);
             return report.Passed ? 0 : CommandFailures.Failed;
         }));

@@ -86,6 +86,25 @@ public sealed class BrokerVerbsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_booking_published_with_a_stay_and_dead_lettered_is_listed_with_the_stay_of_each_line()
+    {
+        var publish = await CliAsync("publish", "booking-created", "--booking-id", "b-stay", "--event-id", "stay-1",
+            "--item", "SUITE-1", "--quantity", "2", "--item", "ROOM-101",
+            "--check-in", "2027-06-03", "--check-out", "2027-06-06");
+        await ServiceTopology.WaitForCountAsync(_channel, Queue, 1);
+        var delivery = await _channel.BasicGetAsync(Queue, autoAck: false);
+        await _channel.BasicRejectAsync(delivery!.DeliveryTag, requeue: false);
+        await ServiceTopology.WaitForCountAsync(_channel, DeadLetterQueue, 1);
+
+        var list = await CliAsync("dlq", "list", "--queue", Queue);
+
+        Assert.True(publish.ExitCode == 0, publish.ToString());
+        Assert.Contains("messageId=stay-1 source=inventory.booking-created", list.Output, StringComparison.Ordinal);
+        Assert.Contains("lines:  SUITE-1 x2 2027-06-03..2027-06-06 (3 nights), " +
+            "ROOM-101 x1 2027-06-03..2027-06-06 (3 nights)", list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dlq_replay_moves_the_chosen_message_back_under_its_original_routing_key_then_the_rest()
     {
         await FillDeadLetterQueueAsync();

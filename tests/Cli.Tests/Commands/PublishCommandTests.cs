@@ -71,6 +71,72 @@ public sealed class PublishCommandTests
     }
 
     [Fact]
+    public async Task A_stay_applies_to_every_item_line_on_the_wire_and_is_printed()
+    {
+        var run = await PublishAsync("publish", "booking-created", "--booking-id", "b-8",
+            "--item", "SUITE-1", "--quantity", "2", "--item", "DOUBLE-2",
+            "--check-in", "2027-06-03", "--check-out", "2027-06-06");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var message = Assert.Single(run.Sent);
+        var data = JsonSerializer.Deserialize<EventEnvelope<BookingCreated>>(message.Body, ContractJson.Options)!.Data;
+        var (first, end) = (new DateOnly(2027, 6, 3), new DateOnly(2027, 6, 6));
+        Assert.Equal([new("SUITE-1", 2, first, end), new BookingLine("DOUBLE-2", 1, first, end)], data.Items);
+        Assert.Null(data.CheckIn);
+        Assert.Null(data.CheckOut);
+        using var body = JsonDocument.Parse(message.Body);
+        var line = body.RootElement.GetProperty("data").GetProperty("items")[1];
+        Assert.Equal("2027-06-03", line.GetProperty("checkIn").GetString());
+        Assert.Equal("2027-06-06", line.GetProperty("checkOut").GetString());
+        Assert.Contains("lines: SUITE-1 x2 2027-06-03..2027-06-06 (3 nights), " +
+            "DOUBLE-2 x1 2027-06-03..2027-06-06 (3 nights)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_stay_the_lines_carry_no_dates()
+    {
+        var run = await PublishAsync(
+            "publish", "booking-created", "--booking-id", "b-9", "--item", "ROOM-101", "--quantity", "2");
+
+        using var body = JsonDocument.Parse(Assert.Single(run.Sent).Body);
+        var line = body.RootElement.GetProperty("data").GetProperty("items")[0];
+        Assert.False(line.TryGetProperty("checkIn", out _));
+        Assert.False(line.TryGetProperty("checkOut", out _));
+        Assert.Contains("lines: ROOM-101 x2" + Environment.NewLine, run.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--check-in 2027-6-3 --check-out 2027-06-06", "--check-in must be an ISO date (yyyy-MM-dd)")]
+    [InlineData("--check-in 2027-06-03 --check-out 06/06/2027", "must be an ISO date (yyyy-MM-dd), not '06/06/2027'.")]
+    [InlineData("--check-in 2027-02-30 --check-out 2027-03-02", "--check-in must be an ISO date (yyyy-MM-dd)")]
+    [InlineData("--check-in 2027-06-03", "Give --check-in and --check-out together")]
+    [InlineData("--check-out 2027-06-06", "Give --check-in and --check-out together")]
+    [InlineData("--check-in 2027-06-06 --check-out 2027-06-06", "--check-out 2027-06-06 must be after --check-in")]
+    [InlineData("--check-in 2027-06-06 --check-out 2027-06-01", "--check-out 2027-06-01 must be after --check-in")]
+    public async Task Bad_stay_dates_are_an_option_error_and_nothing_is_sent(string dates, string message)
+    {
+        var run = await PublishAsync(
+            ["publish", "booking-created", "--booking-id", "b-10", "--item", "SUITE-1", .. dates.Split(' ')]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Empty(run.Sent);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_help_of_booking_created_explains_the_stay()
+    {
+        var run = await PublishAsync("publish", "booking-created", "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--check-in <yyyy-MM-dd>", run.Output, StringComparison.Ordinal);
+        Assert.Contains("--check-out <yyyy-MM-dd>", run.Output, StringComparison.Ordinal);
+        Assert.Contains("for every --item line", run.Output, StringComparison.Ordinal);
+        Assert.Contains("[check-in, check-out)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Payment_succeeded_and_failed_go_out_under_their_routing_keys_with_the_payment_fields()
     {
         var paid = await PublishAsync("publish", "payment-succeeded", "--booking-id", "b-5");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using BookingSystem.Contracts;
@@ -21,15 +22,22 @@ public enum FakeServiceFault
 
 /// <summary>
 /// A stand-in for the InventoryService, small enough to read at a glance: the three consumer queues, all-or-nothing
-/// holds on in-memory stock, the four outcome events on the platform exchange, and <c>GET /api/inventory</c> over
-/// HTTP. It lets the tests run the real <c>booking simulate</c> in a throwaway vhost in a few seconds, and make it
-/// misbehave on purpose.
+/// holds on in-memory stock (a pool item's count, or each night of a nightly item's stay), the four outcome events on
+/// the platform exchange, and <c>GET /api/inventory</c> and <c>GET /api/inventory/{itemId}/calendar</c> over HTTP. A
+/// booking whose lines do not fit their items' kinds (dates for a pool, none for a nightly item) gets no answer, as
+/// the real service dead-letters it. It lets the tests run the real <c>booking simulate</c> in a throwaway vhost in a
+/// few seconds, and make it misbehave on purpose.
 /// </summary>
 public sealed class FakeInventoryService : IAsyncDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (int Total, int Reserved)> _stock;
+    private readonly Dictionary<string, int> _totals;
+    private readonly HashSet<string> _nightly;
+
+    /// <summary>Held and confirmed units per pool item (night null) or per night of a nightly item.</summary>
+    private readonly Dictionary<(string ItemId, DateOnly? Night), (int Held, int Confirmed)> _counts = [];
     private readonly Dictionary<string, IReadOnlyList<BookingLine>> _holds = new(StringComparer.Ordinal);
+    private readonly List<BookingLine> _requested = [];
     private readonly FakeServiceFault _fault;
     private readonly HttpListener _http = new();
     private readonly CancellationTokenSource _stop = new();
@@ -37,17 +45,35 @@ public sealed class FakeInventoryService : IAsyncDisposable
     private IChannel _channel = null!;
     private Task _serving = Task.CompletedTask;
 
-    private FakeInventoryService(IReadOnlyDictionary<string, int> totals, FakeServiceFault fault)
+    private FakeInventoryService(IReadOnlyDictionary<string, int> totals, IReadOnlyDictionary<string, int> nightly,
+        FakeServiceFault fault)
     {
-        _stock = totals.ToDictionary(t => t.Key, t => (t.Value, 0), StringComparer.Ordinal);
+        _totals = totals.Concat(nightly).ToDictionary(StringComparer.Ordinal);
+        _nightly = nightly.Keys.ToHashSet(StringComparer.Ordinal);
         _fault = fault;
     }
 
     public Uri Api { get; private set; } = null!;
 
-    public static async Task<FakeInventoryService> StartAsync(ConnectionFactory factory, IReadOnlyDictionary<string, int> totals, FakeServiceFault fault = FakeServiceFault.None)
+    /// <summary>Every line of every BookingCreated received, as sent.</summary>
+    public IReadOnlyList<BookingLine> RequestedLines
     {
-        var service = new FakeInventoryService(totals, fault);
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requested];
+            }
+        }
+    }
+
+    /// <param name="totals">The pool items and their stock.</param>
+    /// <param name="nightly">The nightly items and the capacity of each of their nights.</param>
+    public static async Task<FakeInventoryService> StartAsync(
+        ConnectionFactory factory, IReadOnlyDictionary<string, int> totals,
+        FakeServiceFault fault = FakeServiceFault.None, IReadOnlyDictionary<string, int>? nightly = null)
+    {
+        var service = new FakeInventoryService(totals, nightly ?? new Dictionary<string, int>(), fault);
         service._connection = await factory.CreateConnectionAsync();
         service._channel = await service._connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         foreach (var (queue, routingKey) in EventCatalog.ConsumerQueues)
@@ -87,9 +113,15 @@ public sealed class FakeInventoryService : IAsyncDisposable
                 case RoutingKeys.BookingCreated:
                     var booking = Read<BookingCreated>(delivery).Data;
                     var lines = booking.Items!;
-                    if (lines.All(l => _stock[l.ItemId].Total - _stock[l.ItemId].Reserved >= l.Quantity))
+                    _requested.AddRange(lines);
+                    if (!lines.All(l => _nightly.Contains(l.ItemId) == l.CheckIn is not null))
                     {
-                        Move(lines, +1);
+                        break;
+                    }
+
+                    if (lines.All(l => Keys(l).All(key => _totals[l.ItemId] - Units(key) >= l.Quantity)))
+                    {
+                        Move(lines, held: +1, confirmed: 0);
                         _holds[booking.BookingId] = lines;
                         published.Add((RoutingKeys.InventoryReserved, EventTypes.InventoryReserved, new InventoryReserved(booking.BookingId, OutcomeLine.Of(lines), DateTimeOffset.UtcNow.AddMinutes(15))));
                     }
@@ -102,6 +134,7 @@ public sealed class FakeInventoryService : IAsyncDisposable
                     break;
                 case RoutingKeys.PaymentSucceeded:
                     var paid = Read<PaymentSucceeded>(delivery).Data.BookingId;
+                    Move(_holds[paid], held: -1, confirmed: +1);
                     published.Add((RoutingKeys.InventoryConfirmed, EventTypes.InventoryConfirmed, new InventoryConfirmed(paid, OutcomeLine.Of(_holds[paid]))));
                     if (_fault == FakeServiceFault.ConfirmsTwice)
                     {
@@ -113,7 +146,7 @@ public sealed class FakeInventoryService : IAsyncDisposable
                     var declined = Read<PaymentFailed>(delivery).Data.BookingId;
                     if (_fault != FakeServiceFault.LeaksReleasedStock)
                     {
-                        Move(_holds[declined], -1);
+                        Move(_holds[declined], held: -1, confirmed: 0);
                     }
 
                     published.Add((RoutingKeys.InventoryReleased, EventTypes.InventoryReleased, new InventoryReleased(declined, ReleaseReasons.PaymentFailed, OutcomeLine.Of(_holds[declined]))));
@@ -128,15 +161,43 @@ public sealed class FakeInventoryService : IAsyncDisposable
         }
     }
 
-    private void Move(IEnumerable<BookingLine> lines, int sign)
+    /// <summary>What a line holds: its pool item, or each night of its stay.</summary>
+    private static IEnumerable<(string ItemId, DateOnly? Night)> Keys(BookingLine line)
     {
-        foreach (var line in lines)
+        if (line is not { CheckIn: { } night, CheckOut: { } end })
         {
-            _stock[line.ItemId] = (_stock[line.ItemId].Total, _stock[line.ItemId].Reserved + (sign * line.Quantity));
+            yield return (line.ItemId, null);
+            yield break;
+        }
+
+        for (; night < end; night = night.AddDays(1))
+        {
+            yield return (line.ItemId, night);
         }
     }
 
-    /// <summary><c>GET /api/inventory</c>: every item on one page, as the real API shapes it.</summary>
+    private int Units((string ItemId, DateOnly? Night) key)
+    {
+        var (held, confirmed) = _counts.GetValueOrDefault(key);
+        return held + confirmed;
+    }
+
+    private void Move(IEnumerable<BookingLine> lines, int held, int confirmed)
+    {
+        foreach (var line in lines)
+        {
+            foreach (var key in Keys(line))
+            {
+                var (h, c) = _counts.GetValueOrDefault(key);
+                _counts[key] = (h + (held * line.Quantity), c + (confirmed * line.Quantity));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>GET /api/inventory</c>: every item on one page, as the real API shapes it (a nightly item's own counters
+    /// stay 0); <c>GET /api/inventory/{itemId}/calendar?from=&amp;to=</c>: every night of <c>[from, to)</c>.
+    /// </summary>
     private async Task ServeAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -154,14 +215,41 @@ public sealed class FakeInventoryService : IAsyncDisposable
             object page;
             lock (_gate)
             {
-                var items = _stock.Select(s => new { itemId = s.Key, total = s.Value.Total, reserved = s.Value.Reserved, available = s.Value.Total - s.Value.Reserved }).ToList();
-                page = new { items, page = 1, pageSize = 100, totalCount = items.Count };
+                page = Answer(context.Request.Url!);
             }
 
             context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(page));
             context.Response.Close();
         }
+    }
+
+    private object Answer(Uri url)
+    {
+        var path = url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (path is ["api", "inventory", var itemId, "calendar"])
+        {
+            var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+            var (from, to) = (DateOnly.Parse(query["from"]!, CultureInfo.InvariantCulture),
+                DateOnly.Parse(query["to"]!, CultureInfo.InvariantCulture));
+            var nights = Enumerable.Range(0, to.DayNumber - from.DayNumber).Select(from.AddDays)
+                .Select(night => (Night: night, Counts: _counts.GetValueOrDefault((itemId, night))))
+                .Select(n => new
+                {
+                    date = n.Night, capacity = _totals[itemId], held = n.Counts.Held, confirmed = n.Counts.Confirmed,
+                });
+            return new { itemId, timeZone = "UTC", from, to, nights };
+        }
+
+        var items = _totals
+            .Select(t => (t.Key, t.Value, Reserved: _nightly.Contains(t.Key) ? 0 : Units((t.Key, null))))
+            .Select(t => new
+            {
+                itemId = t.Key, total = t.Value, reserved = t.Reserved, available = t.Value - t.Reserved,
+                kind = _nightly.Contains(t.Key) ? "Nightly" : "Pool",
+            })
+            .ToList();
+        return new { items, page = 1, pageSize = 100, totalCount = items.Count };
     }
 
     private static EventEnvelope<T> Read<T>(BasicDeliverEventArgs delivery) =>

@@ -18,6 +18,13 @@ public sealed record BookingVerdict(PlannedBooking Booking, string? Outcome, int
     public const string Confirmed = "Confirmed";
     public const string NeverPaid = "Reserved (never paid; will expire)";
 
+    /// <summary>Why the service may refuse a booking it never held, whatever was paid.</summary>
+    private static readonly string[] StockRefusals =
+    [
+        ReservationFailureReasons.InsufficientStock, ReservationFailureReasons.UnknownItem,
+        ReservationFailureReasons.Closed, ReservationFailureReasons.MinStay, ReservationFailureReasons.OutsideHorizon,
+    ];
+
     /// <summary>The final states that keep stock in <c>reserved</c>: sold, or still on hold.</summary>
     public bool HoldsStock => FinalOutcomes == 1 && Outcome is Confirmed or NeverPaid;
 
@@ -72,10 +79,13 @@ public sealed record BookingVerdict(PlannedBooking Booking, string? Outcome, int
     private static bool IsRefundRequest(string? reason) =>
         reason is ReservationFailureReasons.HoldExpired or ReservationFailureReasons.Released;
 
-    /// <summary>Whether the outcome answers what the simulation sent; a release nobody asked for (expiry, an operator) fits any plan.</summary>
+    /// <summary>
+    /// Whether the outcome answers what the simulation sent; a release nobody asked for (expiry, an operator) fits any
+    /// plan, and so does a refusal by the stock or by a night's rules (stop-sell, minimum stay, horizon).
+    /// </summary>
     private static bool Fits(PaymentPlan plan, bool wasReserved, string outcome) =>
         !wasReserved
-            ? outcome == ReservationFailed(ReservationFailureReasons.InsufficientStock) || outcome == ReservationFailed(ReservationFailureReasons.UnknownItem)
+            ? StockRefusals.Any(reason => outcome == ReservationFailed(reason))
             : outcome == Released(ReleaseReasons.Expired) || outcome == Released(ReleaseReasons.Cancelled) || outcome == Released(ReleaseReasons.Manual) || plan switch
             {
                 PaymentPlan.Pay => outcome == Confirmed || outcome == ReservationFailed(ReservationFailureReasons.HoldExpired) || outcome == ReservationFailed(ReservationFailureReasons.Released),
@@ -100,7 +110,7 @@ public sealed class OutcomeLedger
     private readonly HashSet<string> _items;
     private readonly HashSet<string> _seenEventIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _withoutFinalOutcome;
-    private readonly Dictionary<string, int> _foreignReservedDelta = new(StringComparer.Ordinal);
+    private readonly Dictionary<CounterKey, int> _foreignReservedDelta = [];
 
     public OutcomeLedger(IEnumerable<PlannedBooking> bookings, IEnumerable<string> simulatedItems)
     {
@@ -122,8 +132,11 @@ public sealed class OutcomeLedger
 
     public bool AllHaveFinalOutcome => _withoutFinalOutcome.Count == 0;
 
-    /// <summary>Per simulated item: how much other bookings' events reserved (+) or released (-) during the run.</summary>
-    public IReadOnlyDictionary<string, int> ForeignReservedDelta => _foreignReservedDelta;
+    /// <summary>
+    /// Per counter of a simulated item (the item, or a night of it): how much other bookings' events reserved (+) or
+    /// released (-) during the run.
+    /// </summary>
+    public IReadOnlyDictionary<CounterKey, int> ForeignReservedDelta => _foreignReservedDelta;
 
     /// <summary>Records <paramref name="observed"/>; returns the payment to publish when it is the first hold of a booking that pays (or fails to).</summary>
     public PaymentToSend? Observe(ObservedEvent observed, TimeSpan at)
@@ -181,14 +194,13 @@ public sealed class OutcomeLedger
             EventTypes.InventoryReleased => -1,
             _ => 0,
         };
-        var touched = false;
-        foreach (var line in observed.Lines.Where(l => _items.Contains(l.ItemId)))
+        var moved = StockCounters.Held(observed.Lines.Where(l => _items.Contains(l.ItemId)));
+        foreach (var (counter, units) in moved)
         {
-            touched = true;
-            _foreignReservedDelta[line.ItemId] = _foreignReservedDelta.GetValueOrDefault(line.ItemId) + (sign * line.Quantity);
+            _foreignReservedDelta[counter] = _foreignReservedDelta.GetValueOrDefault(counter) + (sign * units);
         }
 
-        if (touched)
+        if (moved.Count > 0)
         {
             ForeignEvents++;
         }

@@ -23,6 +23,9 @@ public sealed record SimulationOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>Null: undated bookings of pool items; else each booking is a stay at nightly items.</summary>
+    public StayWindow? Stays { get; init; }
+
     /// <summary>How long to keep listening after every booking has its outcome, to catch late duplicates.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -3,12 +3,31 @@ using BookingSystem.Contracts;
 
 namespace BookingSystem.Cli.Messaging.Simulation;
 
-/// <summary>One simulated item in the consistency check: <c>after - before</c> must equal <c>Expected + Foreign</c>.</summary>
-public sealed record ItemCheck(string ItemId, int ReservedBefore, int? ReservedAfter, int Expected, int Foreign)
+/// <summary>One counter in the consistency check: <c>after - before</c> must equal <c>Expected + Foreign</c>.</summary>
+public sealed record CounterCheck(CounterKey Key, int Before, int? After, int Expected, int Foreign)
 {
-    public int? Delta => ReservedAfter - ReservedBefore;
+    public int? Delta => After - Before;
 
     public bool Matches => Delta == Expected + Foreign;
+}
+
+/// <summary>
+/// One simulated item in the consistency check: its counters (the item's own, or one per night read), summed for the
+/// report. It matches when every counter does.
+/// </summary>
+public sealed record ItemCheck(string ItemId, IReadOnlyList<CounterCheck> Counters)
+{
+    public int ReservedBefore => Counters.Sum(c => c.Before);
+
+    public int? ReservedAfter => Counters.Any(c => c.After is null) ? null : Counters.Sum(c => c.After);
+
+    public int Expected => Counters.Sum(c => c.Expected);
+
+    public int Foreign => Counters.Sum(c => c.Foreign);
+
+    public int? Delta => ReservedAfter - ReservedBefore;
+
+    public bool Matches => Counters.All(c => c.Matches);
 }
 
 /// <summary>How the run went in time: publishing, and the last booking reaching its final outcome.</summary>
@@ -87,22 +106,29 @@ public sealed class SimulationReport
     public IReadOnlyDictionary<string, int> OutcomeCounts =>
         Verdicts.Where(v => v.FinalOutcomes == 1).GroupBy(v => v.Outcome!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
-    /// <param name="before">The items' counters read before the first publish.</param>
-    /// <param name="after">The counters read after the last outcome, or null if they could not be read (<paramref name="countersError"/>).</param>
+    /// <param name="before">
+    /// The simulated items' counters read before the first publish: each pool item's <c>reserved</c>, each night's
+    /// held + confirmed of the nightly items (the nights read are the nights checked).
+    /// </param>
+    /// <param name="after">
+    /// The same counters read after the last outcome, or null if they could not be read
+    /// (<paramref name="countersError"/>).
+    /// </param>
     public static SimulationReport Create(
         SimulationPlan plan, SimulationOptions options, OutcomeLedger ledger,
-        IReadOnlyDictionary<string, StockItem> before, IReadOnlyDictionary<string, StockItem>? after, string? countersError,
+        IReadOnlyDictionary<CounterKey, int> before, IReadOnlyDictionary<CounterKey, int>? after, string? countersError,
         RunTimings timings, PublishTally published)
     {
         var verdicts = ledger.Verdicts();
-        var held = verdicts.Where(v => v.HoldsStock).SelectMany(v => v.Booking.Lines)
-            .GroupBy(l => l.ItemId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity), StringComparer.Ordinal);
-        var items = plan.ItemIds.Select(id => new ItemCheck(
-                id,
-                before[id].Reserved,
-                after is null ? null : after.TryGetValue(id, out var a) ? a.Reserved : null,
-                held.GetValueOrDefault(id),
-                ledger.ForeignReservedDelta.GetValueOrDefault(id)))
+        var held = StockCounters.Held(verdicts.Where(v => v.HoldsStock).SelectMany(v => v.Booking.Lines));
+        var counters = before.Keys.ToLookup(k => k.ItemId, StringComparer.Ordinal);
+        var items = plan.ItemIds.Select(id => new ItemCheck(id, [.. counters[id].OrderBy(k => k.Night).Select(
+                key => new CounterCheck(
+                    key,
+                    before[key],
+                    after is null ? null : after.TryGetValue(key, out var a) ? a : null,
+                    held.GetValueOrDefault(key),
+                    ledger.ForeignReservedDelta.GetValueOrDefault(key)))]))
             .ToList();
         var missing = after is null ? null : items.Where(i => i.ReservedAfter is null).Select(i => i.ItemId).ToList();
         countersError ??= missing is { Count: > 0 } ? "not listed any more: " + string.Join(", ", missing) : null;
@@ -115,6 +141,12 @@ public sealed class SimulationReport
         var line = new string('-', 58);
         output.WriteLine();
         output.WriteLine(Invariant($"SUMMARY  run {Plan.RunId}: {bookings} bookings over {Plan.ItemIds.Count} items, seed {Options.Seed}"));
+        if (Options.Stays is { } stays)
+        {
+            output.WriteLine(Invariant($"  stays: 1-{StayWindow.MaxNights} nights, one per booking, check-in ") +
+                Invariant($"{LineText.Date(stays.FirstCheckIn)} or up to {StayWindow.Days - 1} days later"));
+        }
+
         output.WriteLine(Invariant($"  planned: {Count(PaymentPlan.Pay)} pay, {Count(PaymentPlan.FailPayment)} payment fails, {Count(PaymentPlan.NeverPay)} never pay"));
         output.WriteLine(Invariant($"  published: {Published.Bookings} BookingCreated in {Timings.Published.TotalSeconds:0.0} s, {Published.PaymentsSucceeded} PaymentSucceeded, {Published.PaymentsFailed} PaymentFailed, {Published.Failures} publish failures"));
         if (Published.FirstFailure is not null)
@@ -150,6 +182,7 @@ public sealed class SimulationReport
         foreach (var problem in Verdicts.Where(v => v.Problem is not null).Take(10))
         {
             output.WriteLine($"  ! {problem.Booking.BookingId} ({problem.Booking.Payment}): {problem.Problem}");
+            output.WriteLine($"      lines: {LineText.Of(problem.Booking.Lines)}");
         }
 
         WriteConsistency(output);
@@ -160,7 +193,10 @@ public sealed class SimulationReport
     private void WriteConsistency(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine("CONSISTENCY CHECK  reserved counters of the simulated items (HTTP), before and after");
+        output.WriteLine(Options.Stays is null
+            ? "CONSISTENCY CHECK  reserved counters of the simulated items (HTTP), before and after"
+            : "CONSISTENCY CHECK  held + confirmed of every night the stays could use (HTTP calendars), per night, " +
+                "summed per item, before and after");
         output.WriteLine(Invariant($"  {"item",-12}{"before",8}{"after",8}{"delta",8}{"held",8}{"other",8}  "));
         foreach (var item in Items)
         {
@@ -168,8 +204,22 @@ public sealed class SimulationReport
         }
 
         output.WriteLine(Invariant($"  {"total",-12}{Items.Sum(i => i.ReservedBefore),8}{Show(CountersError is null ? Items.Sum(i => i.ReservedAfter) : null),8}{Show(ReservedDelta),8}{ExpectedReservedDelta,8}{ForeignReservedDelta,8}"));
+        var nights = Items.SelectMany(i => i.Counters).Where(c => c is { Key.Night: not null, Matches: false });
+        foreach (var night in nights.Take(10))
+        {
+            output.WriteLine($"  ! {night.Key.ItemId} night {LineText.Date(night.Key.Night!.Value)}: " +
+                Invariant($"before {night.Before}, after {Show(night.After)}, ") +
+                Invariant($"held {night.Expected}, other {night.Foreign}"));
+        }
+
         output.WriteLine("  held = quantity of the bookings whose final state holds stock (Confirmed, or Reserved and never paid);");
         output.WriteLine("  other = reserved (+) or released (-) during the run by bookings not of this run (seen as events).");
+        if (Options.Stays is not null)
+        {
+            output.WriteLine("  A nightly item's reserved is the held + confirmed of a night, and a stay counts on " +
+                "each of its nights; a row sums the item's nights.");
+        }
+
         if (CountersError is not null)
         {
             output.WriteLine($"  FAIL: the counters after the run could not be read: {CountersError}");

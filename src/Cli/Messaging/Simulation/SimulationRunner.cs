@@ -11,7 +11,8 @@ namespace BookingSystem.Cli.Messaging.Simulation;
 /// Plays the booking and payment services against a running InventoryService:
 /// <list type="number">
 /// <item>binds its own queue to <c>inventory.#</c> before anything is published, so no outcome can be missed;</item>
-/// <item>reads the item list over HTTP, plans the bookings (seeded), and keeps the simulated items' counters as "before";</item>
+/// <item>reads the item list over HTTP, plans the bookings (seeded), and keeps the simulated items' counters as
+/// "before" (with stays: the held + confirmed of each night the stays can use, from the items' calendars);</item>
 /// <item>publishes every BookingCreated, concurrently, each publish awaited with a confirm and a timeout;</item>
 /// <item>on each booking's first InventoryReserved publishes PaymentSucceeded or PaymentFailed as planned (never-pay ones get nothing);</item>
 /// <item>waits until every booking has a final outcome (or the timeout), then a little longer for late duplicates;</item>
@@ -79,19 +80,31 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
         await observer.QueueBindAsync(queue, brokerSettings.Exchange, "inventory.#", cancellationToken: ct);
         await observer.BasicQosAsync(0, 1_000, global: false, ct);
 
-        IReadOnlyDictionary<string, StockItem> before;
+        IReadOnlyDictionary<string, StockItem> list;
         try
         {
-            before = await inventory.ListAllAsync(ct);
+            list = await inventory.ListAllAsync(ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             throw new HttpRequestException($"Cannot read the item list from {inventory.BaseAddress}api/inventory: {e.Message} (is ./eng/run.sh running? --api points elsewhere)", e);
         }
 
-        var plan = SimulationPlan.Create(options, before.Values.ToList(), runId);
+        var plan = SimulationPlan.Create(options, list.Values.ToList(), runId);
+        IReadOnlyDictionary<CounterKey, int> before;
+        try
+        {
+            before = await ReadCountersAsync(inventory, plan, list, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"Cannot read the nightly items' calendars: {e.Message} " +
+                "(GET /api/inventory/{itemId}/calendar, anonymous; --api can name the service instead of the gateway)",
+                e);
+        }
+
         _ledger = new OutcomeLedger(plan.Bookings, plan.ItemIds);
-        WriteHeader(plan, before, queue, inventory.BaseAddress!);
+        WriteHeader(plan, list, queue, inventory.BaseAddress!);
 
         var consumer = new AsyncEventingBasicConsumer(observer);
         consumer.ReceivedAsync += async (_, delivery) =>
@@ -136,11 +149,11 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
 
         await Task.WhenAll(payments);
 
-        IReadOnlyDictionary<string, StockItem>? after = null;
+        IReadOnlyDictionary<CounterKey, int>? after = null;
         string? countersError = null;
         try
         {
-            after = await inventory.ListAllAsync(ct);
+            after = await ReadCountersAsync(inventory, plan, list: null, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -159,6 +172,17 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
                 new PublishTally(_published, _paymentsSucceeded, _paymentsFailed, _publishFailures, _firstFailure, _connectionLosses, _recoveries));
         }
     }
+
+    /// <summary>
+    /// The counters the consistency check compares: the pool items' <c>reserved</c> (from <paramref name="list"/>, or
+    /// listed now), or with stays every night of the nightly items that a stay of the window can use.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<CounterKey, int>> ReadCountersAsync(
+        InventoryApi inventory, SimulationPlan plan, IReadOnlyDictionary<string, StockItem>? list,
+        CancellationToken ct) =>
+        options.Stays is { } stays
+            ? await inventory.ReadNightsAsync(plan.ItemIds, stays.FirstCheckIn, stays.End, ct)
+            : StockCounters.OfItems(list ?? await inventory.ListAllAsync(ct), plan.ItemIds);
 
     private void Observe(string routingKey, ReadOnlyMemory<byte> body)
     {
@@ -296,12 +320,26 @@ public sealed class SimulationRunner(SimulationOptions options, BrokerSettings b
             $"[{time.GetElapsedTime(_started).TotalSeconds,5:0.0}s] published {Volatile.Read(ref _published)}/{bookings} | reserved {snapshot.Reserved} | failed {snapshot.Failed} | confirmed {snapshot.Confirmed} | released {snapshot.Released} | pending {snapshot.Pending}"));
     }
 
-    private void WriteHeader(SimulationPlan plan, IReadOnlyDictionary<string, StockItem> before, string queue, Uri apiAddress)
+    private void WriteHeader(
+        SimulationPlan plan, IReadOnlyDictionary<string, StockItem> list, string queue, Uri apiAddress)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Simulating {plan.Bookings.Count} bookings over {plan.ItemIds.Count} items (run {plan.RunId}, seed {options.Seed}): 1-{options.LinesMax} lines of quantity 1-{options.QuantityMax}, " +
             $"payment failure {options.PaymentFailureRate:P0}, never pay {options.NeverPayRate:P0}, hold {options.HoldMinutes} min, {options.Concurrency} publishes in flight, timeout {options.Timeout.TotalSeconds:0} s"));
         output.WriteLine($"  API {apiAddress}  broker {brokerSettings}  observing inventory.# on {queue}");
-        output.WriteLine("  items (available now): " + string.Join(", ", plan.ItemIds.Select(id => string.Create(CultureInfo.InvariantCulture, $"{id} ({before[id].Available})"))));
+        if (options.Stays is { } stays)
+        {
+            var lastCheckIn = stays.FirstCheckIn.AddDays(StayWindow.Days - 1);
+            output.WriteLine(Invariant($"  stays of 1-{StayWindow.MaxNights} nights checking in ") +
+                $"{LineText.Date(stays.FirstCheckIn)}..{LineText.Date(lastCheckIn)}; " +
+                "nightly items (capacity per night): " +
+                string.Join(", ", plan.ItemIds.Select(id => Invariant($"{id} ({list[id].Total})"))));
+            return;
+        }
+
+        output.WriteLine("  items (available now): " +
+            string.Join(", ", plan.ItemIds.Select(id => Invariant($"{id} ({list[id].Available})"))));
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -24,6 +24,22 @@ public sealed class ObservedEventTests
     }
 
     [Fact]
+    public void A_reservation_of_a_stay_is_read_with_its_dates_whatever_nights_were_overbooked()
+    {
+        var observed = ObservedEvent.Parse(RoutingKeys.InventoryReserved, Json("""
+            { "eventId": "r-2", "eventType": "InventoryReserved", "correlationId": "booking-9", "causationId": "e-2",
+              "occurredAt": "2027-05-01T12:00:00+00:00",
+              "data": { "bookingId": "booking-9", "expiresAt": "2027-05-01T12:15:00+00:00", "overbooked": true,
+                        "items": [ { "itemId": "SUITE-1", "quantity": 2, "checkIn": "2027-06-03",
+                                     "checkOut": "2027-06-06", "overbookedNights": [ "2027-06-04" ] },
+                                   { "itemId": "PARKING", "quantity": 1 } ] } }
+            """));
+
+        var stay = new BookingLine("SUITE-1", 2, new DateOnly(2027, 6, 3), new DateOnly(2027, 6, 6));
+        Assert.Equal([stay, new BookingLine("PARKING", 1)], observed!.Lines);
+    }
+
+    [Fact]
     public void A_failed_reservation_and_a_release_are_read_with_their_reasons()
     {
         var failed = ObservedEvent.Parse(RoutingKeys.InventoryReservationFailed, Json("""

@@ -183,8 +183,40 @@ public sealed class OutcomeLedgerTests
 
         Assert.Equal(2, ledger.ForeignEvents);
         Assert.Equal(1, ledger.LowStockAlerts);
-        Assert.Equal(new Dictionary<string, int> { ["ROOM-101"] = 3, ["ROOM-102"] = -1 }, ledger.ForeignReservedDelta);
+        var expected = new Dictionary<CounterKey, int> { [new("ROOM-101")] = 3, [new("ROOM-102")] = -1 };
+        Assert.Equal(expected, ledger.ForeignReservedDelta);
         Assert.Empty(Assert.Single(ledger.Verdicts()).Events);
+    }
+
+    [Theory]
+    [InlineData(ReservationFailureReasons.Closed)]
+    [InlineData(ReservationFailureReasons.MinStay)]
+    [InlineData(ReservationFailureReasons.OutsideHorizon)]
+    public void A_stay_refused_by_a_night_rule_is_a_fitting_final_outcome(string reason)
+    {
+        var (ledger, booking) = LedgerWith(PaymentPlan.Pay);
+
+        ledger.Observe(Event(EventTypes.InventoryReservationFailed, booking, "e1", reason), TimeSpan.Zero);
+
+        var verdict = Assert.Single(ledger.Verdicts());
+        Assert.Equal($"ReservationFailed ({reason})", verdict.Outcome);
+        Assert.Equal((1, null), (verdict.FinalOutcomes, verdict.Problem));
+    }
+
+    [Fact]
+    public void Stays_of_other_bookings_count_as_foreign_changes_to_each_of_their_nights()
+    {
+        var (ledger, _) = LedgerWith(PaymentPlan.Pay);
+        var (june3, june4, june5) = (new DateOnly(2027, 6, 3), new DateOnly(2027, 6, 4), new DateOnly(2027, 6, 5));
+
+        ledger.Observe(new ObservedEvent(EventTypes.InventoryReserved, "x1", "someone-else", null,
+            [new("ROOM-101", 2, june3, june5)]), TimeSpan.Zero);
+        ledger.Observe(new ObservedEvent(EventTypes.InventoryReleased, "x2", "someone-else-2", ReleaseReasons.Expired,
+            [new("ROOM-101", 1, june4, june5)]), TimeSpan.Zero);
+
+        var expected = new Dictionary<CounterKey, int> { [new("ROOM-101", june3)] = 2, [new("ROOM-101", june4)] = 1 };
+        Assert.Equal(expected, ledger.ForeignReservedDelta);
+        Assert.Equal(2, ledger.ForeignEvents);
     }
 
     private static (OutcomeLedger Ledger, PlannedBooking Booking) LedgerWith(PaymentPlan payment)
