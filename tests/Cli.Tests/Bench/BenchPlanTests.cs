@@ -6,6 +6,7 @@ namespace BookingSystem.Cli.Tests.Bench;
 public sealed class BenchPlanTests
 {
     private static readonly IReadOnlyList<string> Items = BenchDatabase.ItemIds("svc-", 50);
+    private static readonly DateOnly Today = new(2027, 3, 1);
 
     [Fact]
     public void Item_ids_are_the_prefix_and_six_digits_as_the_seeding_sql_makes_them()
@@ -18,7 +19,7 @@ public sealed class BenchPlanTests
     {
         var spread = Scenario(ScenarioCatalog.Spread, 1_000);
 
-        var plan = BenchRunner.Plan(spread, Items, "b-x-", seed: 1, forCeiling: false);
+        var plan = BenchRunner.Plan(spread, Items, "b-x-", seed: 1, forCeiling: false, Today);
 
         Assert.All(plan, b => Assert.Equal((PaymentPlan.NeverPay, 1), (b.Payment, b.Lines.Count)));
         Assert.Equal(1_000, plan.Select(b => b.BookingId).Distinct().Count());
@@ -30,8 +31,8 @@ public sealed class BenchPlanTests
     {
         var mixed = Scenario(ScenarioCatalog.Mixed, 4_000);
 
-        var service = BenchRunner.Plan(mixed, Items, "b-", seed: 3, forCeiling: false);
-        var ceiling = BenchRunner.Plan(mixed, Items, "b-", seed: 3, forCeiling: true);
+        var service = BenchRunner.Plan(mixed, Items, "b-", seed: 3, forCeiling: false, Today);
+        var ceiling = BenchRunner.Plan(mixed, Items, "b-", seed: 3, forCeiling: true, Today);
 
         Assert.InRange(service.Count(b => b.Payment == PaymentPlan.FailPayment), 320, 480);
         Assert.InRange(service.Count(b => b.Payment == PaymentPlan.LetExpire), 140, 260);
