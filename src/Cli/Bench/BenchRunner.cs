@@ -174,9 +174,11 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         var bookings = SimulationPlan.PlanBookings(mix, itemIds, random, idPrefix);
         if (scenario.Stays is { } stays)
         {
-            bookings = [.. bookings.Select(b => stays.Draw(today, random) is var (checkIn, checkOut)
-                ? b with { Lines = [.. b.Lines.Select(l => l with { CheckIn = checkIn, CheckOut = checkOut })] }
-                : b)];
+            bookings = [.. bookings.Select(b =>
+            {
+                var (checkIn, checkOut) = stays.Draw(today, random);
+                return b with { Lines = [.. b.Lines.Select(l => l with { CheckIn = checkIn, CheckOut = checkOut })] };
+            })];
         }
 
         return scenario.HasPayments && !forCeiling
@@ -539,19 +541,24 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         return environment;
     }
 
-    private string DescribeStays(Scenario scenario) => scenario.Stays switch
+    /// <summary>A nightly scenario's calendar, stays and reads, for its heading; nothing for pool items.</summary>
+    private string DescribeStays(Scenario scenario)
     {
-        null => "",
-        { HotNight: { } hot } => string.Create(CultureInfo.InvariantCulture,
-            $"; nightly ({scenario.Stays.Nights} nights each), stays of 1-{scenario.Stays.StayNightsMax} nights all " +
-            $"covering {_today.AddDays(hot):yyyy-MM-dd}"),
-        var stays => string.Create(CultureInfo.InvariantCulture,
-            $"; nightly ({stays.Nights} nights each), stays of 1-{stays.StayNightsMax} nights arriving in the next " +
-            $"{stays.ArrivalDays} days") + (scenario.ReadRate > 0
-                ? string.Create(CultureInfo.InvariantCulture,
-                    $"; calendar reads and stay searches at {scenario.ReadRate:0.##}/s each")
-                : ""),
-    };
+        if (scenario.Stays is not { } stays)
+        {
+            return "";
+        }
+
+        var arrivals = stays.HotNight is { } hot
+            ? string.Create(CultureInfo.InvariantCulture, $"all covering {_today.AddDays(hot):yyyy-MM-dd}")
+            : string.Create(CultureInfo.InvariantCulture, $"arriving in the next {stays.ArrivalDays} days");
+        var reads = scenario.ReadRate > 0
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"; calendar reads and stay searches at {scenario.ReadRate:0.##}/s each")
+            : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"; nightly ({stays.Nights} nights each), stays of 1-{stays.StayNightsMax} nights {arrivals}{reads}");
+    }
 
     private static string Describe(Scenario scenario) => scenario.Mode switch
     {
