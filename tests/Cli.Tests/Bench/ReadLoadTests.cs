@@ -26,9 +26,10 @@ public sealed class ReadLoadTests
     [Fact]
     public async Task Reads_go_at_a_steady_rate_until_stopped_and_a_failed_one_is_counted_not_measured()
     {
-        using var http = new HttpClient(new Answering(path => path.Contains("/calendar", StringComparison.Ordinal)
+        var answering = new Answering(path => path.Contains("/calendar", StringComparison.Ordinal)
             ? HttpStatusCode.OK
-            : HttpStatusCode.ServiceUnavailable)) { BaseAddress = new Uri("http://localhost/") };
+            : HttpStatusCode.ServiceUnavailable);
+        using var http = new HttpClient(answering) { BaseAddress = new Uri("http://localhost/") };
         var load = new ReadLoad(http, ReadLoad.Nightly(["svc-000001"], Today, Year), rate: 20, TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
