@@ -22,8 +22,9 @@ public sealed record ReadResult(
 
 /// <summary>
 /// HTTP reads of the service at a steady rate next to a phase's bookings, open loop: per kind one GET every
-/// 1/<c>rate</c> seconds, whatever the answers take. A read's latency runs from its send until its whole body is in;
-/// one that fails (not 200, or no answer within the client's timeout) is counted, not measured.
+/// 1/<c>rate</c> seconds, whatever the answers take (never more: reads missed while the bench was held up are
+/// skipped, not sent in a burst). A read's latency runs from its send until its whole body is in; one that fails
+/// (not 200, or no answer within the client's timeout) is counted, not measured.
 /// </summary>
 public sealed class ReadLoad(HttpClient http, IReadOnlyList<ReadKind> kinds, double rate, TimeProvider time)
 {
@@ -61,10 +62,16 @@ public sealed class ReadLoad(HttpClient http, IReadOnlyList<ReadKind> kinds, dou
         {
             for (var n = 0; !ct.IsCancellationRequested; n++)
             {
-                var early = TimeSpan.FromSeconds(n / rate) - time.GetElapsedTime(started);
+                var elapsed = time.GetElapsedTime(started);
+                var early = TimeSpan.FromSeconds(n / rate) - elapsed;
                 if (early > TimeSpan.Zero)
                 {
                     await Task.Delay(early, time, ct);
+                }
+                else
+                {
+                    // Behind (the bench was paused): skip the reads it missed rather than send them in a burst.
+                    n = Math.Max(n, (int)(elapsed.TotalSeconds * rate));
                 }
 
                 reads.Add(ReadAsync(kind.Path(n), tally));
