@@ -140,6 +140,9 @@ public sealed record DatabaseSettings(string ServerVersion, string Fsync, string
 /// <summary>One scenario's database: seeding, and the read-outs the invariant checks need.</summary>
 public sealed class BenchDatabase(string name, string connectionString, BenchInfrastructure infrastructure) : IAsyncDisposable
 {
+    /// <summary>The nightly items' time zone: the bench's dates are UTC dates.</summary>
+    public const string NightlyTimeZone = "UTC";
+
     public string Name { get; } = name;
 
     public string ConnectionString { get; } = connectionString;
@@ -154,18 +157,34 @@ public sealed class BenchDatabase(string name, string connectionString, BenchInf
 
     /// <summary>
     /// Inserts items straight into the service's table (migrated by the service at start-up); no low-stock threshold.
+    /// With <paramref name="calendar"/> they are nightly items (time zone UTC) with <paramref name="stock"/> as the
+    /// capacity of each of their nights, which are inserted too (open, minimum stay 1, no overbooking allowance), as
+    /// the service creates them; all in one implicit transaction, so its horizon job never sees an item without
+    /// nights.
     /// </summary>
-    public async Task SeedItemsAsync(string prefix, int count, int stock, CancellationToken ct)
+    public async Task SeedItemsAsync(
+        string prefix, int count, int stock, (DateOnly First, int Nights)? calendar, CancellationToken ct)
     {
-        await using var command = DataSource.CreateCommand("""
-            INSERT INTO inventory_items (item_id, name, location, total, reserved, low_stock_threshold, low_stock_alerted, created_at, updated_at)
-            SELECT $1 || lpad(n::text, 6, '0'), 'Bench item ' || n, 'Bench', $2, 0, 0, false, now(), now()
+        await using var batch = DataSource.CreateBatch();
+        batch.BatchCommands.Add(BenchSql.Statement("""
+            INSERT INTO inventory_items (item_id, name, location, total, reserved, low_stock_threshold,
+                                         low_stock_alerted, kind, time_zone, created_at, updated_at)
+            SELECT $1 || lpad(n::text, 6, '0'), 'Bench item ' || n, 'Bench', $2, 0, 0, false, $4, $5, now(), now()
             FROM generate_series(1, $3) AS n
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = prefix });
-        command.Parameters.Add(new NpgsqlParameter { Value = stock });
-        command.Parameters.Add(new NpgsqlParameter { Value = count });
-        await command.ExecuteNonQueryAsync(ct);
+            """, prefix, stock, count, calendar is null ? "Pool" : "Nightly",
+            calendar is null ? DBNull.Value : NightlyTimeZone));
+        if (calendar is { } days)
+        {
+            batch.BatchCommands.Add(BenchSql.Statement("""
+                INSERT INTO item_nights (item_id, night, capacity, held, confirmed, closed, min_stay,
+                                         overbooking_allowance, low_stock_alerted, updated_at)
+                SELECT i.item_id, $2::date + k, i.total, 0, 0, false, 1, 0, false, now()
+                FROM inventory_items i CROSS JOIN generate_series(0, $3 - 1) AS k
+                WHERE starts_with(i.item_id, $1)
+                """, prefix, days.First, days.Nights));
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<DatabaseSettings> SettingsAsync(CancellationToken ct)
@@ -216,6 +235,41 @@ public sealed class BenchDatabase(string name, string connectionString, BenchInf
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The nights of the nightly items whose ids start with <paramref name="itemPrefix"/>, with the units the Reserved
+    /// and Confirmed reservations' lines whose stays cover each night add up to (a line on a night that does not exist
+    /// shows as a night of capacity 0).
+    /// </summary>
+    public async Task<IReadOnlyList<NightState>> NightStatesAsync(string itemPrefix, CancellationToken ct)
+    {
+        await using var command = DataSource.CreateCommand("""
+            WITH covered AS (
+                SELECT l.item_id, l.check_in + k AS night,
+                       coalesce(sum(l.quantity) FILTER (WHERE r.status = 'Reserved'), 0)::int AS held,
+                       coalesce(sum(l.quantity) FILTER (WHERE r.status = 'Confirmed'), 0)::int AS confirmed
+                FROM reservation_lines l
+                JOIN reservations r ON r.id = l.reservation_id
+                CROSS JOIN generate_series(0, l.check_out - l.check_in - 1) AS k
+                WHERE r.status IN ('Reserved', 'Confirmed') AND l.check_in IS NOT NULL AND starts_with(l.item_id, $1)
+                GROUP BY 1, 2),
+            nights AS (SELECT * FROM item_nights WHERE starts_with(item_id, $1))
+            SELECT coalesce(n.item_id, c.item_id), coalesce(n.night, c.night), coalesce(n.capacity, 0),
+                   coalesce(n.overbooking_allowance, 0), coalesce(n.held, 0), coalesce(n.confirmed, 0),
+                   coalesce(c.held, 0), coalesce(c.confirmed, 0)
+            FROM nights n FULL JOIN covered c ON c.item_id = n.item_id AND c.night = n.night
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = itemPrefix });
+        var nights = new List<NightState>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            nights.Add(new NightState(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt32(2),
+                reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
+        }
+
+        return nights;
     }
 
     public async ValueTask DisposeAsync()

@@ -163,6 +163,11 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
                         $"bench GC pauses {publisher.GcPauseMs:0} ms ({collections} collections of gen 0/1/2)");
                 }
 
+                foreach (var read in phase.Reads ?? [])
+                {
+                    yield return $"{name} {phase.Phase} reads: {read.Describe()}";
+                }
+
                 var outcomes = string.Join(", ", phase.Outcomes.ByOutcome.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}")));
                 var trouble = phase.TimedOut ? " — stopped by the time limit" : phase.Failure is { } failure ? $" — {failure}" : "";
                 if (phase == scenario.Service || !phase.Complete)
@@ -175,6 +180,11 @@ public sealed record BenchReport(string Command, DateTimeOffset Date, string? La
             foreach (var check in scenario.Checks)
             {
                 yield return $"{name} check: {(check.Passed ? "PASS" : "FAIL")} {check.Name} ({check.Detail})";
+            }
+
+            if (scenario.Scenario.Targets is { } targets && scenario.Service is { } service)
+            {
+                yield return $"{name} targets: {targets.Describe(service.BookingsPerSecond, scenario.VsDatabase)}";
             }
         }
     }

@@ -96,6 +96,9 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     public static readonly TimeSpan OutboxDrainTimeout = TimeSpan.FromSeconds(30);
 
     private readonly PhaseRunner _phases = new(output, time);
+
+    /// <summary>The run's date (UTC): nightly items' first night, and what their stays are planned from.</summary>
+    private readonly DateOnly _today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
     private Uri? _managementApi;
 
     /// <summary>
@@ -152,9 +155,11 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
 
     /// <summary>
     /// The bookings of a phase. In the mixed scenario those that never pay are left to expire, except in the ceilings,
-    /// which have no sweeper.
+    /// which have no sweeper. In a nightly scenario each booking's lines share one stay, planned from
+    /// <paramref name="today"/> with the same seed.
     /// </summary>
-    public static IReadOnlyList<PlannedBooking> Plan(Scenario scenario, IReadOnlyList<string> itemIds, string idPrefix, int seed, bool forCeiling)
+    public static IReadOnlyList<PlannedBooking> Plan(
+        Scenario scenario, IReadOnlyList<string> itemIds, string idPrefix, int seed, bool forCeiling, DateOnly today)
     {
         var mix = new SimulationOptions
         {
@@ -165,7 +170,17 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             PaymentFailureRate = scenario.HasPayments ? scenario.PaymentFailureRate : 0,
             NeverPayRate = scenario.HasPayments ? scenario.ExpireRate : 1,
         };
-        var bookings = SimulationPlan.PlanBookings(mix, itemIds, new Random(seed), idPrefix);
+        var random = new Random(seed);
+        var bookings = SimulationPlan.PlanBookings(mix, itemIds, random, idPrefix);
+        if (scenario.Stays is { } stays)
+        {
+            bookings = [.. bookings.Select(b =>
+            {
+                var (checkIn, checkOut) = stays.Draw(today, random);
+                return b with { Lines = [.. b.Lines.Select(l => l with { CheckIn = checkIn, CheckOut = checkOut })] };
+            })];
+        }
+
         return scenario.HasPayments && !forCeiling
             ? bookings.Select(b => b.Payment == PaymentPlan.NeverPay ? b with { Payment = PaymentPlan.LetExpire } : b).ToList()
             : bookings;
@@ -177,7 +192,8 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         await output.WriteLineAsync();
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"== {scenario.Name}: {scenario.Bookings:N0} bookings over {scenario.Items:N0} items, 1-{scenario.LinesMax} lines of 1-{scenario.QuantityMax} units, " +
-            $"{Describe(scenario)}{(scenario.HasPayments ? $", payment failures {scenario.PaymentFailureRate:P0}, expiries {scenario.ExpireRate:P0}" : "")}"));
+            $"{Describe(scenario)}{(scenario.HasPayments ? $", payment failures {scenario.PaymentFailureRate:P0}, expiries {scenario.ExpireRate:P0}" : "")}")
+                + DescribeStays(scenario));
         var name = $"bench_{runId}_{scenario.Tag}";
         string Prefix(string phase) => $"b{runId}-{scenario.Tag}-{phase}-";
         BenchDatabase? database = null;
@@ -199,15 +215,17 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 brokerCeiling = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher,
                         new BrokerEcho(broker, options.EchoPrefetch, options.EchoConcurrency, time), time),
                     "broker ceiling", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), Prefix("brk"),
-                    forCeiling: true, new TapPlan(broker, BrokerEcho.Prefix + RoutingKeys.BookingCreated, "brk"), ct);
+                    forCeiling: true, new TapPlan(broker, BrokerEcho.Prefix + RoutingKeys.BookingCreated, "brk"),
+                    reads: null, ct);
 
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"  DB ceiling: the service's SQL per booking, {options.DbConnections} connections, {options.DbBatch} booking(s) per transaction, no broker"));
-                await database.SeedItemsAsync(CeilingItemPrefix, scenario.Items, Stock(scenario), ct);
+                await database.SeedItemsAsync(
+                    CeilingItemPrefix, scenario.Items, Stock(scenario), Calendar(scenario), ct);
                 dbCeiling = await WarmThenMeasureAsync(phase => new DbCeiling(phase, database.DataSource, options.DbConnections, options.DbBatch, time),
                     "DB ceiling", scenario, BenchDatabase.ItemIds(CeilingItemPrefix, scenario.Items), Prefix("dbc"),
-                    forCeiling: true, tap: null, ct);
-                dbCeiling = await CheckCeilingAsync(database, dbCeiling, Prefix("dbc"), ct);
+                    forCeiling: true, tap: null, reads: null, ct);
+                dbCeiling = await CheckCeilingAsync(database, scenario, dbCeiling, Prefix("dbc"), ct);
             }
 
             return (new ScenarioResult(scenario, service, brokerCeiling, dbCeiling, checks, null), databaseSettings);
@@ -258,12 +276,16 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             var databaseSettings = await database.SettingsAsync(ct);
             await output.WriteLineAsync($"  service pid {handler.Current.Id} on {ServiceProcess.UrlOf(socket)} (log {log}); database {database.Name}: " +
                 $"fsync={databaseSettings.Fsync}, synchronous_commit={databaseSettings.SynchronousCommit}, full_page_writes={databaseSettings.FullPageWrites}");
-            await database.SeedItemsAsync(ServiceItemPrefix, scenario.Items, Stock(scenario), ct);
+            await database.SeedItemsAsync(ServiceItemPrefix, scenario.Items, Stock(scenario), Calendar(scenario), ct);
+            var itemIds = BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items);
+            var reads = scenario is { ReadRate: > 0, Stays: { } stays }
+                ? new ReadLoad(handler.Current.Http, ReadLoad.Nightly(itemIds, _today, stays), scenario.ReadRate, time)
+                : null;
             var result = await WarmThenMeasureAsync(phase => new BrokerTarget(phase, publisher, handler, time),
-                "service", scenario, BenchDatabase.ItemIds(ServiceItemPrefix, scenario.Items), bookingPrefix,
-                forCeiling: false, new TapPlan(broker, RoutingKeys.BookingCreated, "svc"), ct);
+                "service", scenario, itemIds, bookingPrefix,
+                forCeiling: false, new TapPlan(broker, RoutingKeys.BookingCreated, "svc"), reads, ct);
             var checks = result.Complete
-                ? await CheckAsync(database, result, bookingPrefix, ct)
+                ? await CheckAsync(database, scenario, result, bookingPrefix, ct)
                 : Invariants.NotQuiescent(result.Failure ?? $"only {result.Completed} of {result.Bookings} bookings had an outcome");
             return (result, checks, databaseSettings);
         }
@@ -281,9 +303,11 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     /// </summary>
     /// <param name="tap">Where the phase's bookings go on the broker, for the tap; null for the DB ceiling, which uses
     /// no broker.</param>
+    /// <param name="reads">Reads of the service next to the bookings (the warm-up's too, for their JIT), or
+    /// null.</param>
     private async Task<PhaseResult> WarmThenMeasureAsync(
         Func<string, IBenchTarget> newTarget, string phase, Scenario scenario, IReadOnlyList<string> itemIds, string bookingPrefix, bool forCeiling,
-        TapPlan? tap, CancellationToken ct)
+        TapPlan? tap, ReadLoad? reads, CancellationToken ct)
     {
         var (witness, missing) = tap is null ? (null, null) : await StartTapAsync(tap, scenario, bookingPrefix, ct);
         try
@@ -293,7 +317,7 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 // As fast as the window allows, and nothing left to expire: the warm-up must be over quickly.
                 var warm = scenario with { Bookings = options.Warmup, Rate = null };
                 var warmPrefix = bookingPrefix.TrimEnd('-') + "w-";
-                await WarmAsync(newTarget, phase + " warm-up", warm, itemIds, warmPrefix, witness, ct);
+                await WarmAsync(newTarget, phase + " warm-up", warm, itemIds, warmPrefix, witness, reads, ct);
             }
 
             if (LeadInBookings(scenario) is > 0 and var leadIn)
@@ -302,14 +326,14 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
                 // lower tier: at 1,000/s the service used twice its steady CPU for the first ~4 s, and the p99 of a
                 // 5 s run was that transient's queue (p99 516 ms over 24 s; after the first 6 s p99 under 100 ms).
                 await WarmAsync(newTarget, phase + " lead-in", scenario with { Bookings = leadIn }, itemIds,
-                    bookingPrefix.TrimEnd('-') + "l-", witness, ct);
+                    bookingPrefix.TrimEnd('-') + "l-", witness, reads, ct);
             }
 
             await using var target = newTarget(phase);
             var times = Path.Combine(options.OutputDirectory, $"{scenario.Tag}.{phase.Replace(' ', '-')}.times.csv");
-            var plan = Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling);
+            var plan = Plan(scenario, itemIds, bookingPrefix, options.Seed, forCeiling, _today);
             var result = await _phases.RunAsync(target, scenario, plan, itemIds, options.TimeLimit,
-                new CpuMeter(() => target.ProcessId, () => witness?.Id), ct, times);
+                new CpuMeter(() => target.ProcessId, () => witness?.Id), ct, times, reads);
             if (witness is not null)
             {
                 try
@@ -341,12 +365,12 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
 
     /// <summary>An unmeasured phase that must complete, then the quiet wait.</summary>
     private async Task WarmAsync(Func<string, IBenchTarget> newTarget, string phase, Scenario warm,
-        IReadOnlyList<string> itemIds, string bookingPrefix, TapProcess? witness, CancellationToken ct)
+        IReadOnlyList<string> itemIds, string bookingPrefix, TapProcess? witness, ReadLoad? reads, CancellationToken ct)
     {
         await using var warming = newTarget(phase);
-        var plan = Plan(warm, itemIds, bookingPrefix, options.Seed + 1, forCeiling: true);
+        var plan = Plan(warm, itemIds, bookingPrefix, options.Seed + 1, forCeiling: true, _today);
         var warmed = await _phases.RunAsync(warming, warm, plan, itemIds, options.TimeLimit,
-            new CpuMeter(() => warming.ProcessId, () => witness?.Id), ct);
+            new CpuMeter(() => warming.ProcessId, () => witness?.Id), ct, reads: reads);
         if (!warmed.Complete)
         {
             throw new BenchException($"{phase} did not complete ({warmed.Completed} of {warmed.Bookings} outcomes" +
@@ -423,27 +447,36 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
     /// </summary>
     private sealed record TapPlan(BrokerSettings Broker, string BookingKey, string Tag);
 
-    /// <summary>Enough for every booking, warm-up included, to take all its units from one item.</summary>
+    /// <summary>
+    /// Enough for every booking, warm-up included, to take all its units from one item (or one night).
+    /// </summary>
     private int Stock(Scenario scenario) =>
         (scenario.Bookings + options.Warmup + LeadInBookings(scenario)) * scenario.QuantityMax;
+
+    /// <summary>A nightly scenario's nights, from the run's date; none for pool items.</summary>
+    private (DateOnly First, int Nights)? Calendar(Scenario scenario) =>
+        scenario.Stays is { } stays ? (_today, stays.Nights) : null;
 
     /// <summary>
     /// The DB ceiling's own writes must add up as the service's do (counters equal to the lines, one reservation per
     /// hold), or it did less than the service and its figure means nothing: then it is marked failed.
     /// </summary>
-    private static async Task<PhaseResult> CheckCeilingAsync(BenchDatabase database, PhaseResult ceiling, string bookingPrefix, CancellationToken ct)
+    private static async Task<PhaseResult> CheckCeilingAsync(
+        BenchDatabase database, Scenario scenario, PhaseResult ceiling, string bookingPrefix, CancellationToken ct)
     {
         if (!ceiling.Complete)
         {
             return ceiling;
         }
 
-        var failed = Invariants.Evaluate(await database.ItemStatesAsync(CeilingItemPrefix, ct), ceiling.Outcomes, unsentOutbox: null,
-            await database.ReservationsAsync(bookingPrefix, ct)).FirstOrDefault(c => !c.Passed);
+        var checks = await EvaluateAsync(
+            database, scenario, CeilingItemPrefix, ceiling, unsentOutbox: null, bookingPrefix, ct);
+        var failed = checks.FirstOrDefault(c => !c.Passed);
         return failed is null ? ceiling : ceiling with { Failure = $"its writes do not add up: {failed.Name} ({failed.Detail})" };
     }
 
-    private static async Task<IReadOnlyList<CheckResult>> CheckAsync(BenchDatabase database, PhaseResult result, string bookingPrefix, CancellationToken ct)
+    private static async Task<IReadOnlyList<CheckResult>> CheckAsync(
+        BenchDatabase database, Scenario scenario, PhaseResult result, string bookingPrefix, CancellationToken ct)
     {
         var unsent = await database.UnsentOutboxAsync(ct);
         var deadline = DateTime.UtcNow + OutboxDrainTimeout;
@@ -453,8 +486,20 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             unsent = await database.UnsentOutboxAsync(ct);
         }
 
-        return Invariants.Evaluate(await database.ItemStatesAsync(ServiceItemPrefix, ct), result.Outcomes, unsent,
-            await database.ReservationsAsync(bookingPrefix, ct));
+        return await EvaluateAsync(database, scenario, ServiceItemPrefix, result, unsent, bookingPrefix, ct);
+    }
+
+    /// <summary>
+    /// The invariants of a phase's writes: the stock per item for pool items, per night for nightly ones.
+    /// </summary>
+    private static async Task<IReadOnlyList<CheckResult>> EvaluateAsync(BenchDatabase database, Scenario scenario,
+        string itemPrefix, PhaseResult result, int? unsentOutbox, string bookingPrefix, CancellationToken ct)
+    {
+        var rows = await database.ReservationsAsync(bookingPrefix, ct);
+        var outcomes = result.Outcomes;
+        return scenario.Stays is null
+            ? Invariants.Evaluate(await database.ItemStatesAsync(itemPrefix, ct), outcomes, unsentOutbox, rows)
+            : Invariants.EvaluateNights(await database.NightStatesAsync(itemPrefix, ct), outcomes, unsentOutbox, rows);
     }
 
     private Dictionary<string, string> ServiceEnvironment(Scenario scenario, BenchDatabase database, BrokerSettings broker)
@@ -475,6 +520,12 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
             ["Seed__Enabled"] = "false",
             ["Seq__ServerUrl"] = "",
         };
+        if (scenario.Stays is { } stays)
+        {
+            // The service's booking horizon is the nights the bench seeds: its horizon job has none to add.
+            environment["Nightly__HorizonDays"] = stays.Nights.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (scenario.HasPayments)
         {
             // Bookings left to expire omit holdMinutes and take this hold; the sweeper must come by soon after.
@@ -488,6 +539,25 @@ public sealed class BenchRunner(BenchOptions options, DevelopmentSettings settin
         }
 
         return environment;
+    }
+
+    /// <summary>A nightly scenario's calendar, stays and reads, for its heading; nothing for pool items.</summary>
+    private string DescribeStays(Scenario scenario)
+    {
+        if (scenario.Stays is not { } stays)
+        {
+            return "";
+        }
+
+        var arrivals = stays.HotNight is { } hot
+            ? string.Create(CultureInfo.InvariantCulture, $"all covering {_today.AddDays(hot):yyyy-MM-dd}")
+            : string.Create(CultureInfo.InvariantCulture, $"arriving in the next {stays.ArrivalDays} days");
+        var reads = scenario.ReadRate > 0
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"; calendar reads and stay searches at {scenario.ReadRate:0.##}/s each")
+            : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"; nightly ({stays.Nights} nights each), stays of 1-{stays.StayNightsMax} nights {arrivals}{reads}");
     }
 
     private static string Describe(Scenario scenario) => scenario.Mode switch

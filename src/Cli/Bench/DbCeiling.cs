@@ -11,7 +11,9 @@ namespace BookingSystem.Cli.Bench;
 /// <see cref="Connections"/> connections with no broker and no EF Core. Per transaction, as
 /// <c>ReservationService</c> and <c>UnitOfWork</c> do it: the inbox row, the key lock per booking, the look-up
 /// of an existing reservation and of a payment that came first, <c>SELECT ... FOR UPDATE</c> of the items in id
-/// order, then in one round trip the reservation, its lines, the counters and the outbox row; commit. A payment
+/// order (for nightly lines, as the service's <c>LockSession</c>: their items read without a lock, then every (item,
+/// night) of their stays locked once, in (item, night) order, with one <c>unnest</c> statement), then in one round
+/// trip the reservation, its lines, the counters (items' and nights') and the outbox row; commit. A payment
 /// locks its reservation (and, for a release, the items), records the payment outcome, moves the status and
 /// writes the outbox row. Up to <see cref="Batch"/> bookings share one transaction (what is waiting, as the service
 /// takes a batch from its buffer); the statements are set-based (<c>unnest</c>), as the service writes them.
@@ -151,15 +153,19 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         var existing = await ReadStringsAsync(connection,
             "SELECT r.booking_id FROM reservations r LEFT JOIN reservation_lines l ON l.reservation_id = r.id WHERE r.booking_key = ANY($1)", bookingIds, ct);
         await ReadStringsAsync(connection, "SELECT booking_id FROM payment_outcomes WHERE booking_id = ANY($1) FOR UPDATE", bookingIds, ct);
-        var items = await LockItemsAsync(connection, bookings.SelectMany(b => b.Lines).Select(l => l.ItemId), ct);
+        var lines = bookings.SelectMany(b => b.Lines).ToList();
+        var items = await LockItemsAsync(connection, lines.Where(l => l.CheckIn is null).Select(l => l.ItemId), ct);
+        var (nightlyItems, nights) =
+            await LockNightsAsync(connection, [.. lines.Where(l => l.CheckIn is not null)], ct);
 
         var writes = new Writes(now);
         var outcomes = new List<ObservedEvent>();
         foreach (var booking in bookings.Where(b => !existing.Contains(b.BookingId)))
         {
             var eventId = Guid.CreateVersion7(now).ToString();
-            var missing = booking.Lines.Any(l => !items.ContainsKey(l.ItemId));
-            if (missing || booking.Lines.Any(l => items[l.ItemId].Available < l.Quantity))
+            var missing = booking.Lines.Any(l =>
+                l.CheckIn is null ? !items.ContainsKey(l.ItemId) : !nightlyItems.Contains(l.ItemId));
+            if (missing || !Fits(booking, items, nights))
             {
                 var reason = missing ? ReservationFailureReasons.UnknownItem : ReservationFailureReasons.InsufficientStock;
                 writes.Outbox(eventId, RoutingKeys.InventoryReservationFailed, EventTypes.InventoryReservationFailed, booking.CorrelationId,
@@ -173,7 +179,16 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             foreach (var line in booking.Lines)
             {
                 writes.Line(reservationId, line);
-                items[line.ItemId].Reserved += line.Quantity;
+                if (line.CheckIn is null)
+                {
+                    items[line.ItemId].Reserved += line.Quantity;
+                    continue;
+                }
+
+                foreach (var night in NightsOf(line))
+                {
+                    nights[(line.ItemId, night)]!.Held += line.Quantity;
+                }
             }
 
             writes.Outbox(eventId, RoutingKeys.InventoryReserved, EventTypes.InventoryReserved, booking.CorrelationId,
@@ -181,9 +196,32 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             outcomes.Add(new ObservedEvent(EventTypes.InventoryReserved, eventId, booking.BookingId, null, booking.Lines));
         }
 
-        await writes.ExecuteAsync(connection, items.Values, ct);
+        await writes.ExecuteAsync(connection, items.Values, nights.Values.OfType<LockedNight>(), ct);
         await transaction.CommitAsync(ct);
         return outcomes;
+    }
+
+    /// <summary>
+    /// Whether every line can be had: a pool line's units from its item, a nightly line's on every night of its stay
+    /// (the lines of a booking on one night add up), as the service's <c>Availability</c> decides. The ceiling does not
+    /// tell the night rules apart (the bench's nights are open, with a minimum stay of 1 and room for every booking).
+    /// </summary>
+    private static bool Fits(
+        PlannedBooking booking, Dictionary<string, LockedItem> items,
+        Dictionary<(string ItemId, DateOnly Night), LockedNight?> nights) =>
+        booking.Lines.Where(l => l.CheckIn is null).All(l => items[l.ItemId].Available >= l.Quantity)
+        && booking.Lines.Where(l => l.CheckIn is not null)
+            .SelectMany(l => NightsOf(l).Select(night => (Key: (l.ItemId, Night: night), Line: l)))
+            .GroupBy(n => n.Key, n => n.Line)
+            .All(g => nights[g.Key] is { Closed: false } night && night.Available >= g.Sum(l => l.Quantity)
+                && g.All(l => g.Key.Night != l.CheckIn || night.MinStay <= NightsOf(l).Count()));
+
+    private static IEnumerable<DateOnly> NightsOf(BookingLine line)
+    {
+        for (var night = line.CheckIn!.Value; night < line.CheckOut!.Value; night = night.AddDays(1))
+        {
+            yield return night;
+        }
     }
 
     private async Task<List<ObservedEvent>> PayAsync(NpgsqlConnection connection, IReadOnlyList<BenchWork> works, CancellationToken ct)
@@ -251,7 +289,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             outcomes.Add(new ObservedEvent(EventTypes.InventoryReleased, eventId, booking.BookingId, ReleaseReasons.PaymentFailed, booking.Lines));
         }
 
-        await writes.ExecuteAsync(connection, items.Values, ct);
+        await writes.ExecuteAsync(connection, items.Values, [], ct);
         await transaction.CommitAsync(ct);
         return outcomes;
     }
@@ -291,12 +329,19 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         await batch.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Pool items, locked in id order; no statement when the lines name none (as the service).</summary>
     private static async Task<Dictionary<string, LockedItem>> LockItemsAsync(NpgsqlConnection connection, IEnumerable<string> itemIds, CancellationToken ct)
     {
         var items = new Dictionary<string, LockedItem>(StringComparer.Ordinal);
+        var ids = itemIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+        {
+            return items;
+        }
+
         await using var command = Command(connection,
             "SELECT id, item_id, total, reserved FROM inventory_items WHERE item_id = ANY($1) ORDER BY item_id FOR UPDATE",
-            [itemIds.Distinct(StringComparer.Ordinal).ToArray()]);
+            [ids]);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -304,6 +349,46 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The nightly lines' stock as the service's <c>LockSession</c> locks it: their items read without a lock, then
+    /// every (item, night) of their stays locked once, in (item, night) order, in one statement; a night that does not
+    /// exist is absent (null). No statement when there is no nightly line.
+    /// </summary>
+    private static async Task<(HashSet<string> Items, Dictionary<(string ItemId, DateOnly Night), LockedNight?> Nights)>
+        LockNightsAsync(NpgsqlConnection connection, IReadOnlyList<BookingLine> lines, CancellationToken ct)
+    {
+        var keys = lines.SelectMany(l => NightsOf(l).Select(night => (l.ItemId, Night: night))).Distinct().ToArray();
+        var nights = keys.ToDictionary(k => k, _ => (LockedNight?)null);
+        if (keys.Length == 0)
+        {
+            return ([], nights);
+        }
+
+        var items = await ReadStringsAsync(connection, "SELECT item_id FROM inventory_items WHERE item_id = ANY($1)",
+            [.. keys.Select(k => k.ItemId).Distinct(StringComparer.Ordinal)], ct);
+        await using var command = Command(connection, """
+            SELECT n.item_id, n.night, n.capacity, n.held, n.confirmed, n.closed, n.min_stay, n.overbooking_allowance,
+                   n.low_stock_alerted
+            FROM item_nights n
+            WHERE (n.item_id, n.night) IN (SELECT * FROM unnest($1::text[], $2::date[]))
+            ORDER BY n.item_id, n.night
+            FOR UPDATE
+            """, [keys.Select(k => k.ItemId).ToArray(), keys.Select(k => k.Night).ToArray()]);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var (itemId, night) = (reader.GetString(0), reader.GetFieldValue<DateOnly>(1));
+            nights[(itemId, night)] = new LockedNight(itemId, night, reader.GetInt32(2), reader.GetBoolean(5),
+                reader.GetInt32(6), reader.GetInt32(7), reader.GetBoolean(8))
+            {
+                Held = reader.GetInt32(3),
+                Confirmed = reader.GetInt32(4),
+            };
+        }
+
+        return (items, nights);
     }
 
     private static async Task<HashSet<string>> ReadStringsAsync(NpgsqlConnection connection, string sql, string[] parameter, CancellationToken ct)
@@ -339,6 +424,28 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         public int Available => total - Reserved;
     }
 
+    /// <summary>A locked night of a nightly item; the ceiling writes its counters back (and its low-stock flag as read:
+    /// the bench's nights never run low).</summary>
+    private sealed class LockedNight(
+        string itemId, DateOnly night, int capacity, bool closed, int minStay, int allowance, bool lowStockAlerted)
+    {
+        public string ItemId { get; } = itemId;
+
+        public DateOnly Night { get; } = night;
+
+        public bool Closed { get; } = closed;
+
+        public int MinStay { get; } = minStay;
+
+        public bool LowStockAlerted { get; } = lowStockAlerted;
+
+        public int Held { get; set; }
+
+        public int Confirmed { get; init; }
+
+        public int Available => Closed ? 0 : Math.Max(0, capacity + allowance - Held - Confirmed);
+    }
+
     /// <summary>
     /// What a transaction writes, collected row by row and sent as one batch of set-based statements (as EF Core's
     /// SaveChanges sends the service's inserts and updates in one round trip).
@@ -350,8 +457,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         private readonly List<string> _correlationIds = [];
         private readonly List<DateTimeOffset> _expiresAt = [];
         private readonly List<Guid> _lineReservations = [];
-        private readonly List<string> _lineItems = [];
-        private readonly List<int> _lineQuantities = [];
+        private readonly List<BookingLine> _lines = [];
         private readonly List<(string BookingId, string Result, string EventId, string CorrelationId)> _payments = [];
         private readonly List<(Guid Id, string Status, string? Reason)> _transitions = [];
         private readonly List<(string EventId, string RoutingKey, string EventType, string CorrelationId, string Payload)> _outbox = [];
@@ -367,8 +473,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
         public void Line(Guid reservationId, BookingLine line)
         {
             _lineReservations.Add(reservationId);
-            _lineItems.Add(line.ItemId);
-            _lineQuantities.Add(line.Quantity);
+            _lines.Add(line);
         }
 
         public void Payment(PlannedBooking booking, bool succeeded, string eventId) =>
@@ -380,7 +485,9 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             _outbox.Add((eventId, routingKey, eventType, correlationId,
                 JsonSerializer.Serialize(new EventEnvelope<T>(eventId, eventType, correlationId, now, data), ContractJson.Options)));
 
-        public async Task ExecuteAsync(NpgsqlConnection connection, IEnumerable<LockedItem> changedItems, CancellationToken ct)
+        public async Task ExecuteAsync(
+            NpgsqlConnection connection, IEnumerable<LockedItem> changedItems, IEnumerable<LockedNight> changedNights,
+            CancellationToken ct)
         {
             await using var batch = new NpgsqlBatch(connection);
             if (_reservationIds.Count > 0)
@@ -389,8 +496,16 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
                     INSERT INTO reservations (id, booking_id, booking_key, user_id, status, created_at, expires_at, correlation_id)
                     SELECT id, b, b, $3, $4, $5, x, c FROM unnest($1::uuid[], $2::text[], $6::timestamptz[], $7::text[]) AS t(id, b, x, c)
                     """, [_reservationIds.ToArray(), _bookingIds.ToArray(), BrokerTarget.UserId, ReservedStatus, now, _expiresAt.ToArray(), _correlationIds.ToArray()]);
-                Add(batch, "INSERT INTO reservation_lines (reservation_id, item_id, quantity) SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[])",
-                    [_lineReservations.ToArray(), _lineItems.ToArray(), _lineQuantities.ToArray()]);
+                // No bench night has an overbooking allowance, so no line has overbooked nights: all null.
+                Add(batch, """
+                    INSERT INTO reservation_lines (reservation_id, item_id, quantity, check_in, check_out,
+                                                   overbooked_nights)
+                    SELECT u.id, u.item_id, u.quantity, u.check_in, u.check_out, u.overbooked::date[]
+                    FROM unnest($1::uuid[], $2::text[], $3::int[], $4::date[], $5::date[], $6::text[])
+                        AS u(id, item_id, quantity, check_in, check_out, overbooked)
+                    """, [_lineReservations.ToArray(), _lines.Select(l => l.ItemId).ToArray(),
+                    _lines.Select(l => l.Quantity).ToArray(), _lines.Select(l => l.CheckIn).ToArray(),
+                    _lines.Select(l => l.CheckOut).ToArray(), new string?[_lines.Count]]);
             }
 
             if (_payments.Count > 0)
@@ -419,6 +534,21 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
                     [items.Select(i => i.Id).ToArray(), items.Select(i => i.Reserved).ToArray(), now]);
             }
 
+            var nights = changedNights.ToList();
+            if (nights.Count > 0)
+            {
+                Add(batch, """
+                    UPDATE item_nights AS n
+                    SET held = u.held, confirmed = u.confirmed, low_stock_alerted = u.low_stock_alerted,
+                        updated_at = u.updated_at
+                    FROM unnest($1::text[], $2::date[], $3::int[], $4::int[], $5::bool[], $6::timestamptz[])
+                        AS u(item_id, night, held, confirmed, low_stock_alerted, updated_at)
+                    WHERE n.item_id = u.item_id AND n.night = u.night
+                    """, [nights.Select(n => n.ItemId).ToArray(), nights.Select(n => n.Night).ToArray(),
+                    nights.Select(n => n.Held).ToArray(), nights.Select(n => n.Confirmed).ToArray(),
+                    nights.Select(n => n.LowStockAlerted).ToArray(), nights.Select(_ => now).ToArray()]);
+            }
+
             if (_outbox.Count > 0)
             {
                 Add(batch, """
@@ -434,15 +564,7 @@ public sealed class DbCeiling(string name, NpgsqlDataSource dataSource, int conn
             }
         }
 
-        private static void Add(NpgsqlBatch batch, string sql, IReadOnlyList<object> parameters)
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            foreach (var value in parameters)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
-            }
-
-            batch.BatchCommands.Add(command);
-        }
+        private static void Add(NpgsqlBatch batch, string sql, IReadOnlyList<object> parameters) =>
+            batch.BatchCommands.Add(BenchSql.Statement(sql, parameters));
     }
 }

@@ -19,6 +19,8 @@ namespace BookingSystem.Cli.Bench;
 /// name="Seconds"/>.</param>
 /// <param name="Publisher">How late the bench's sends were against their due time, and how long the confirms
 /// took.</param>
+/// <param name="Reads">The reads driven next to the bookings over the same interval as <paramref name="Cpu"/>, if
+/// any.</param>
 public sealed record PhaseResult(
     string Phase,
     int Bookings,
@@ -37,7 +39,8 @@ public sealed record PhaseResult(
     CpuUsage? Cpu = null,
     CrossCheck? CrossCheck = null,
     double? FirstOutcomeSeconds = null,
-    PublisherStats? Publisher = null)
+    PublisherStats? Publisher = null,
+    IReadOnlyList<ReadResult>? Reads = null)
 {
     public bool Complete => !TimedOut && Failure is null && Completed == Bookings && Outcomes.None == 0;
 
@@ -72,9 +75,11 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
+    /// <param name="reads">Reads to drive from the first booking sent until every booking has its final
+    /// outcome.</param>
     public async Task<PhaseResult> RunAsync(
         IBenchTarget target, Scenario scenario, IReadOnlyList<PlannedBooking> bookings, IReadOnlyList<string> itemIds,
-        TimeSpan timeLimit, CpuMeter meter, CancellationToken ct, string? timesPath = null)
+        TimeSpan timeLimit, CpuMeter meter, CancellationToken ct, string? timesPath = null, ReadLoad? reads = null)
     {
         var ledger = new BenchLedger(bookings, itemIds);
         var drain = scenario.Mode == LoadMode.Drain;
@@ -119,6 +124,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
         var sends = new List<Task>(bookings.Count);
         using var stopProgress = new CancellationTokenSource();
         var progress = Task.CompletedTask;
+        using var stopReads = new CancellationTokenSource();
+        Task<IReadOnlyList<ReadResult>>? reading = null;
         try
         {
             await target.PrepareAsync(OnOutcome, drain, limit.Token);
@@ -130,6 +137,7 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
             cpuStart = drain ? null : meter.Read();
             start = time.GetElapsedTime(origin);
             progress = ProgressAsync(target.Name, ledger, origin, stopProgress.Token);
+            reading = reads?.RunAsync(stopReads.Token);
             if (scenario.Rate is { } rate && !drain && Pacer.Suits(rate, time))
             {
                 var paceStart = origin + (long)(start.TotalSeconds * time.TimestampFrequency);
@@ -177,6 +185,7 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 
             // Before the settle: the CPU of the phase is that of its work, not of a second of waiting for stragglers.
             cpuEnd = meter.Read();
+            await stopReads.CancelAsync();
 
             // Not under the time limit: every outcome is in, this only listens for a second one.
             await Task.Delay(Settle, time, ct);
@@ -188,6 +197,8 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
 
         await stopProgress.CancelAsync();
         await progress;
+        await stopReads.CancelAsync();
+        var readResults = reading is null ? null : await reading;
         // Sends never throw (failures are counted); after a time limit the cancelled ones end at once.
         await Task.WhenAll(sends);
         Task[] sent;
@@ -218,6 +229,7 @@ public sealed class PhaseRunner(TextWriter output, TimeProvider time)
             CpuMsPerBooking = cpu?.MsPerBooking(CpuMeter.Service),
             FirstOutcomeSeconds = ledger.FirstOutcomeAt is { } first ? Math.Max((first - start).TotalSeconds, 0) : null,
             Publisher = publisher,
+            Reads = readResults,
         };
     }
 

@@ -23,10 +23,55 @@ public enum BenchSize
 }
 
 /// <summary>
-/// One measured workload: how many bookings over how many items, the shape of a booking, and how it is offered.
-/// Stock is always ample (the bench seeds enough for every booking to take all its units from one item), so every
-/// booking can be reserved and the outcome counts are predictable; what is measured is the work, not the refusals.
+/// The calendar and the stays of a scenario over nightly items: each item has <see cref="Nights"/> nights from today
+/// (UTC), each booking one stay of 1 to <see cref="StayNightsMax"/> nights for all its lines, arriving 1 to
+/// <see cref="ArrivalDays"/> days from today (not today: a run that passes midnight would send stays that have
+/// begun); or, with <see cref="HotNight"/>, every stay covers the night that many days from today.
 /// </summary>
+public sealed record StayShape(int Nights, int StayNightsMax, int ArrivalDays, int? HotNight = null)
+{
+    /// <summary>One booking's stay, <c>[CheckIn, CheckOut)</c>, drawn from <paramref name="random"/>.</summary>
+    public (DateOnly CheckIn, DateOnly CheckOut) Draw(DateOnly today, Random random)
+    {
+        var nights = random.Next(1, StayNightsMax + 1);
+        var checkIn = HotNight is { } hot
+            ? today.AddDays(hot - random.Next(nights))
+            : today.AddDays(random.Next(1, ArrivalDays + 1));
+        return (checkIn, checkIn.AddDays(nights));
+    }
+}
+
+/// <summary>
+/// What a scenario's service phase is judged against: reported next to the figures, not failed on (the checks are
+/// what fails a run).
+/// </summary>
+/// <param name="ShareOfDbCeiling">The service's bookings/s as a share of the DB ceiling's, at least.</param>
+public sealed record ScenarioTargets(double BookingsPerSecond, double? ShareOfDbCeiling = null)
+{
+    /// <param name="vsDatabase">The service's share of the DB ceiling; null when no ceiling was measured.</param>
+    public string Describe(double bookingsPerSecond, double? vsDatabase)
+    {
+        var met = Met(bookingsPerSecond >= BookingsPerSecond);
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"bookings/s {bookingsPerSecond:0.0} >= {BookingsPerSecond:N0}: {met}");
+        return ShareOfDbCeiling is not { } share ? text
+            : vsDatabase is not { } measured ? text + string.Create(CultureInfo.InvariantCulture,
+                $"; vs DB ceiling >= {share:0.00}: not measured (no DB ceiling)")
+            : text + string.Create(CultureInfo.InvariantCulture,
+                $"; vs DB ceiling {measured:0.00} >= {share:0.00}: {Met(measured >= share)}");
+    }
+
+    private static string Met(bool met) => met ? "met" : "not met";
+}
+
+/// <summary>
+/// One measured workload: how many bookings over how many items, the shape of a booking, and how it is offered.
+/// Stock is always ample (the bench seeds enough for every booking to take all its units from one item, or one
+/// night), so every booking can be reserved and the outcome counts are predictable; what is measured is the work,
+/// not the refusals.
+/// </summary>
+/// <param name="Stays">Null for pool items; the nightly items' calendar and stays otherwise.</param>
+/// <param name="ReadRate">Calendar reads and stay searches per second each, alongside the service's bookings.</param>
 public sealed record Scenario(
     string Name,
     string Kind,
@@ -37,7 +82,10 @@ public sealed record Scenario(
     double PaymentFailureRate,
     double ExpireRate,
     double? Rate,
-    int Window)
+    int Window,
+    StayShape? Stays = null,
+    double ReadRate = 0,
+    ScenarioTargets? Targets = null)
 {
     public LoadMode Mode => Kind == ScenarioCatalog.Drain ? LoadMode.Drain : Rate is null ? LoadMode.Window : LoadMode.Rate;
 
@@ -45,7 +93,8 @@ public sealed record Scenario(
     public bool HasPayments => Kind == ScenarioCatalog.Mixed;
 
     /// <summary>Lower-case letters, digits and <c>_</c>: usable in a database, vhost and booking id.</summary>
-    public string Tag => Rate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{Kind}_r{rate:0.##}").Replace('.', '_') : Kind;
+    public string Tag => (Rate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{Kind}_r{rate:0.##}") : Kind)
+        .Replace('.', '_').Replace('-', '_');
 }
 
 /// <summary>What the command line says about the scenarios; null means the scenario's default.</summary>
@@ -57,25 +106,39 @@ public sealed record ScenarioRequest(
     double? Rate = null,
     int Window = ScenarioCatalog.DefaultWindow,
     double PaymentFailureRate = ScenarioCatalog.DefaultPaymentFailureRate,
-    double ExpireRate = ScenarioCatalog.DefaultExpireRate);
+    double ExpireRate = ScenarioCatalog.DefaultExpireRate,
+    double ReadRate = ScenarioCatalog.DefaultReadRate);
 
-/// <summary>The scenarios of issue 9 with their default sizes, and what <c>all</c> runs.</summary>
+/// <summary>
+/// The scenarios of issue 9 (pool items) and of the nightly inventory (<see cref="Stays"/>, <see cref="HotNight"/>)
+/// with their default sizes, and what <c>all</c> runs.
+/// </summary>
 public static class ScenarioCatalog
 {
     public const string Spread = "spread";
     public const string Hot = "hot";
     public const string Mixed = "mixed";
     public const string Drain = "drain";
+    public const string Stays = "stays";
+    public const string HotNight = "hot-night";
     public const string All = "all";
 
     public const int DefaultWindow = 2_000;
     public const double DefaultPaymentFailureRate = 0.1;
     public const double DefaultExpireRate = 0.05;
 
+    /// <summary>
+    /// A steady, modest read load next to the bookings of <see cref="Stays"/>: per second, of each kind.
+    /// </summary>
+    public const double DefaultReadRate = 10;
+
     /// <summary>The offered rates <c>all</c> measures latency at, over the spread mix (the targets' "offered 1,000/s" and "100/s").</summary>
     public static readonly IReadOnlyList<double> LatencyRates = [1_000, 100];
 
-    public static IReadOnlyList<string> Names { get; } = [Spread, Hot, Mixed, Drain, All];
+    public static IReadOnlyList<string> Names { get; } = [Spread, Hot, Mixed, Drain, Stays, HotNight, All];
+
+    /// <summary>A year of nights per item; stays of up to a week arriving within six months.</summary>
+    private static readonly StayShape YearOfNights = new(Nights: 365, StayNightsMax: 7, ArrivalDays: 180);
 
     private static readonly Dictionary<string, Shape> Shapes = new(StringComparer.Ordinal)
     {
@@ -83,6 +146,10 @@ public static class ScenarioCatalog
         [Hot] = new(QuickBookings: 2_000, FullBookings: 30_000, Items: 1, LinesMax: 1, QuantityMax: 1),
         [Mixed] = new(QuickBookings: 1_000, FullBookings: 10_000, Items: 1_000, LinesMax: 3, QuantityMax: 2),
         [Drain] = new(QuickBookings: 5_000, FullBookings: 100_000, Items: 10_000, LinesMax: 1, QuantityMax: 1),
+        [Stays] = new(QuickBookings: 2_000, FullBookings: 30_000, Items: 200, LinesMax: 2, QuantityMax: 1,
+            YearOfNights, Reads: true, new ScenarioTargets(BookingsPerSecond: 2_000, ShareOfDbCeiling: 0.5)),
+        [HotNight] = new(QuickBookings: 2_000, FullBookings: 30_000, Items: 1, LinesMax: 1, QuantityMax: 1,
+            YearOfNights with { HotNight = 30 }, Reads: false, new ScenarioTargets(BookingsPerSecond: 2_000)),
     };
 
     /// <summary>The scenarios a request names: one, or for <c>all</c> the four plus the spread mix at each latency rate.</summary>
@@ -126,8 +193,11 @@ public static class ScenarioCatalog
         var name = rate is { } offered ? string.Create(CultureInfo.InvariantCulture, $"{kind}@{offered:0.##}/s") : kind;
         var payments = kind == Mixed;
         return new Scenario(name, kind, bookings, request.Items ?? shape.Items, shape.LinesMax, shape.QuantityMax,
-            payments ? request.PaymentFailureRate : 0, payments ? request.ExpireRate : 0, rate, request.Window);
+            payments ? request.PaymentFailureRate : 0, payments ? request.ExpireRate : 0, rate, request.Window,
+            shape.Stays, shape.Reads ? request.ReadRate : 0, shape.Targets);
     }
 
-    private sealed record Shape(int QuickBookings, int FullBookings, int Items, int LinesMax, int QuantityMax);
+    private sealed record Shape(
+        int QuickBookings, int FullBookings, int Items, int LinesMax, int QuantityMax, StayShape? Stays = null,
+        bool Reads = false, ScenarioTargets? Targets = null);
 }

@@ -8,7 +8,8 @@ namespace BookingSystem.Cli.Bench;
 /// <summary>
 /// One InventoryService process (<c>dotnet &lt;dll&gt;</c>) with the bench's settings and nothing inherited that
 /// configures it, its console output appended to a log file, its working set sampled four times a second. It serves
-/// HTTP (only its health endpoints are used) on a Unix socket: no TCP port to pick, none to race other programs for.
+/// HTTP (its health endpoints, and the reads of a nightly scenario) on a Unix socket: no TCP port to pick, none to race
+/// other programs for.
 /// </summary>
 /// <remarks>
 /// The console output goes to the file itself (a shell opens it and execs the service, so the pid is the
@@ -55,6 +56,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     public string SocketPath { get; }
+
+    /// <summary>A client of the service's HTTP API (a request times out after 2 s).</summary>
+    public HttpClient Http => _probe;
 
     /// <summary>
     /// What <c>ASPNETCORE_URLS</c> must say for the service to listen on <paramref name="socketPath"/>.

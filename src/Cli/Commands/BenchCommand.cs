@@ -20,7 +20,10 @@ public static class BenchCommand
         var scenario = new Argument<string>("scenario")
         {
             Description = "spread (10,000 items), hot (one item), mixed (multi-item, payments, expiries), drain (queued while the service is stopped), " +
-                "or all (the four, plus spread offered at 1,000/s and 100/s).",
+                "stays (200 nightly items of 365 nights, stays of 1-7 nights, " +
+                "calendar reads and stay searches alongside), " +
+                "hot-night (one nightly item, every stay covering the same night), " +
+                "or all (the first four, plus spread offered at 1,000/s and 100/s).",
         };
         scenario.AcceptOnlyFromAmong([.. ScenarioCatalog.Names]);
         var size = new Option<BenchSize>("--size")
@@ -50,6 +53,18 @@ public static class BenchCommand
         var expireRate = Rate(new Option<double>("--expire-rate")
         {
             Description = "mixed: share of bookings never paid and left to expire (3 s hold).", DefaultValueFactory = _ => ScenarioCatalog.DefaultExpireRate,
+        });
+        var readRate = new Option<double>("--read-rate")
+        {
+            Description = "stays: calendar reads and stay searches per second each, next to the bookings (0: none).",
+            DefaultValueFactory = _ => ScenarioCatalog.DefaultReadRate,
+        };
+        readRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is < 0 or > 1_000 or double.NaN)
+            {
+                result.AddError("--read-rate must be between 0 and 1000 reads per second.");
+            }
         });
         var timeLimit = Ranged(new Option<int>("--time-limit") { Description = "Seconds each phase may take before it is cut off (default 120; full: 900)." }, 5, 86_400);
         var noCeilings = new Option<bool>("--no-ceilings") { Description = "Measure the service only." };
@@ -114,7 +129,7 @@ public static class BenchCommand
             "percentiles, outcome counts, peak working set and invariant checks, next to a broker ceiling and a database ceiling measured " +
             "with the same load. See docs/benchmarks.md.")
         {
-            scenario, size, bookings, items, rate, window, failureRate, expireRate, timeLimit, noCeilings, dbBatch, dbConnections, echoPrefetch,
+            scenario, size, bookings, items, rate, window, failureRate, expireRate, readRate, timeLimit, noCeilings, dbBatch, dbConnections, echoPrefetch,
             echoConcurrency, serviceDll, serviceSetting, synchronousCommit, json, appendDocs, docs, label, seed, warmup, leadIn, keep,
             tapDll, noTap,
         };
@@ -129,7 +144,8 @@ public static class BenchCommand
                 scenarios = ScenarioCatalog.Resolve(new ScenarioRequest(parse.GetRequiredValue(scenario), parse.GetValue(size),
                     parse.GetResult(bookings) is null ? null : parse.GetValue(bookings),
                     parse.GetResult(items) is null ? null : parse.GetValue(items),
-                    parse.GetValue(rate), parse.GetValue(window), parse.GetValue(failureRate), parse.GetValue(expireRate)));
+                    parse.GetValue(rate), parse.GetValue(window), parse.GetValue(failureRate), parse.GetValue(expireRate),
+                    parse.GetValue(readRate)));
             }
             catch (ArgumentException e)
             {

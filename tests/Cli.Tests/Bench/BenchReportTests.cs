@@ -60,6 +60,40 @@ public sealed class BenchReportTests
     }
 
     [Fact]
+    public void A_nightly_scenario_shows_its_reads_next_to_their_targets_and_its_targets_after_its_checks()
+    {
+        var stays = ScenarioCatalog.Resolve(new ScenarioRequest(ScenarioCatalog.Stays, Bookings: 1_000)).Single();
+        var report = Report(Checks(passed: true));
+        var calendar = new ReadResult("calendar", "365 nights of one item", 20, 10, 40, 0, null,
+            new LatencyStats(40, 4, 9, 12.5, 14, 5));
+        var search = new ReadResult("search", "a 3-night stay over the 200 items", 50, 10, 40, 1,
+            "503 Service Unavailable for x", new LatencyStats(39, 30, 55, 61, 70, 33));
+        var nightly = report with
+        {
+            Scenarios = [report.Scenarios[0] with
+            {
+                Scenario = stays, Service = report.Scenarios[0].Service! with { Reads = [calendar, search] },
+            }],
+        };
+
+        var console = new StringWriter();
+        nightly.WriteConsole(console);
+
+        var lines = console.ToString().Split(Environment.NewLine).Select(l => l.Trim()).ToList();
+        Assert.Contains("stays service reads: calendar (365 nights of one item) at 10/s: 40 requests, " +
+            "p50 4.0, p95 9.0, p99 12.5, max 14.0 ms (target p99 <= 20 ms: met); failed 0", lines);
+        Assert.Contains("stays service reads: search (a 3-night stay over the 200 items) at 10/s: 40 requests, " +
+            "p50 30.0, p95 55.0, p99 61.0, max 70.0 ms (target p99 <= 50 ms: not met); " +
+            "failed 1, first: 503 Service Unavailable for x", lines);
+        var targets = lines.IndexOf(
+            "stays targets: bookings/s 250.0 >= 2,000: not met; vs DB ceiling 0.10 >= 0.50: not met");
+        var lastCheck = lines.FindLastIndex(l => l.StartsWith("stays check:", StringComparison.Ordinal));
+        Assert.True(targets > lastCheck, console.ToString());
+        Assert.True(nightly.Passed, "targets are reported, not failed on");
+        Assert.Equal(calendar, BenchReport.FromJson(nightly.ToJson())!.Scenarios[0].Service!.Reads![0]);
+    }
+
+    [Fact]
     public void The_markdown_section_has_the_date_label_command_machine_and_the_same_rows()
     {
         var markdown = Report(Checks(passed: true)).ToMarkdown();

@@ -49,6 +49,42 @@ public sealed class ScenarioCatalogTests
         Assert.Equal("hot_r2_5", Assert.Single(ScenarioCatalog.Resolve(new ScenarioRequest(ScenarioCatalog.Hot, Rate: 2.5))).Tag);
     }
 
+    [Fact]
+    public void The_nightly_scenarios_have_the_shapes_their_issue_asks_for_and_are_not_part_of_all()
+    {
+        var stays = Resolve(new ScenarioRequest(ScenarioCatalog.Stays));
+        var hotNight = Resolve(new ScenarioRequest(ScenarioCatalog.HotNight, BenchSize.Full));
+
+        Assert.Equal((200, 2, 1, ScenarioCatalog.DefaultReadRate),
+            (stays.Items, stays.LinesMax, stays.QuantityMax, stays.ReadRate));
+        Assert.Equal(new StayShape(Nights: 365, StayNightsMax: 7, ArrivalDays: 180), stays.Stays);
+        Assert.Equal(new ScenarioTargets(2_000, 0.5), stays.Targets);
+        Assert.Equal((1, 1, 30_000, 0d), (hotNight.Items, hotNight.LinesMax, hotNight.Bookings, hotNight.ReadRate));
+        Assert.Equal(30, hotNight.Stays!.HotNight);
+        Assert.Equal(new ScenarioTargets(2_000), hotNight.Targets);
+        Assert.Equal("hot_night", hotNight.Tag);
+        Assert.DoesNotContain(ScenarioCatalog.Resolve(new ScenarioRequest(ScenarioCatalog.All)),
+            s => s.Stays is not null);
+    }
+
+    [Fact]
+    public void A_read_rate_applies_to_the_scenario_with_reads_only()
+    {
+        Assert.Equal(25, Resolve(new ScenarioRequest(ScenarioCatalog.Stays, ReadRate: 25)).ReadRate);
+        Assert.Equal(0, Resolve(new ScenarioRequest(ScenarioCatalog.HotNight, ReadRate: 25)).ReadRate);
+        Assert.Equal(0, Resolve(new ScenarioRequest(ScenarioCatalog.Spread, ReadRate: 25)).ReadRate);
+    }
+
+    [Theory]
+    [InlineData(2_100, 0.55, "bookings/s 2100.0 >= 2,000: met; vs DB ceiling 0.55 >= 0.50: met")]
+    [InlineData(1_500, 0.3, "bookings/s 1500.0 >= 2,000: not met; vs DB ceiling 0.30 >= 0.50: not met")]
+    [InlineData(2_000, null, "bookings/s 2000.0 >= 2,000: met; vs DB ceiling >= 0.50: not measured (no DB ceiling)")]
+    public void Targets_say_met_or_not_for_each_figure(double perSecond, double? vsDatabase, string expected)
+    {
+        Assert.Equal(expected, new ScenarioTargets(2_000, 0.5).Describe(perSecond, vsDatabase));
+        Assert.Equal(expected.Split(';')[0], new ScenarioTargets(2_000).Describe(perSecond, vsDatabase));
+    }
+
     [Theory]
     [InlineData("drain", 100.0)]
     [InlineData("all", 100.0)]
@@ -57,4 +93,6 @@ public sealed class ScenarioCatalogTests
     {
         Assert.Throws<ArgumentException>(() => ScenarioCatalog.Resolve(new ScenarioRequest(name, Rate: rate)));
     }
+
+    private static Scenario Resolve(ScenarioRequest request) => Assert.Single(ScenarioCatalog.Resolve(request));
 }
