@@ -44,7 +44,7 @@ public sealed partial class NightScenarioRun
         _users = users;
         _api = new NightlyApi(env.Service);
         _db = new NightsDatabase(env.Database.ConnectionString);
-        _model = new NightsModel(scenario.Capacities, windowNights);
+        _model = new NightsModel(scenario.Capacities, windowNights, scenario.LowStockThreshold);
     }
 
     private int Window => _model.WindowNights;
@@ -59,7 +59,7 @@ public sealed partial class NightScenarioRun
         _items = [.. _scenario.Capacities.Select((_, i) => $"model-{_run}-{(char)('a' + i)}")];
         for (var i = 0; i < _items.Length; i++)
         {
-            await _api.CreateItemAsync(_items[i], _scenario.Capacities[i], Location);
+            await _api.CreateItemAsync(_items[i], _scenario.Capacities[i], Location, _scenario.LowStockThreshold);
             if (_scenario.Allowance > 0)
             {
                 await _api.ChangeCalendarOrFailAsync(_items[i],
@@ -94,6 +94,8 @@ public sealed partial class NightScenarioRun
             }
         }
 
+        _tally.AddOrUpdate("(low-stock alerts of nights, as due and as written)", _model.Alerts.Count,
+            (_, n) => n + _model.Alerts.Count);
         return _scenario.Ops.Length;
     }
 
@@ -365,6 +367,24 @@ public sealed partial class NightScenarioRun
                     differences.AppendLine(CultureInfo.InvariantCulture,
                         $"  night {(char)('A' + i)}{n}: expected {expected}\n             actual   {actual}");
                 }
+            }
+        }
+
+        // The low-stock alerts of each night, in the order they were written.
+        var alerts = (await _db.LowStockAlertsAsync(_items)).Select(a =>
+            (Item: Item(a.GetProperty("itemId").GetString()!), Night: Offset(a.GetProperty("night")),
+                Available: a.GetProperty("available").GetInt32())).ToList();
+        foreach (var (item, night) in _model.Alerts.Concat(alerts).Select(a => (a.Item, a.Night)).Distinct())
+        {
+            var expected = string.Join(",", _model.Alerts.Where(a => (a.Item, a.Night) == (item, night))
+                .Select(a => a.Available));
+            var actual = string.Join(",", alerts.Where(a => (a.Item, a.Night) == (item, night))
+                .Select(a => a.Available));
+            if (expected != actual)
+            {
+                differences.AppendLine(CultureInfo.InvariantCulture,
+                    $"  low-stock alerts of night {Letter(item)}{night} (available at each): expected [{expected}], " +
+                    $"actual [{actual}]");
             }
         }
 

@@ -24,11 +24,12 @@ public sealed class NightlyApi(InventoryApiFactory service)
     public HttpClient Admin => _admin;
 
     /// <summary>Creates a nightly item whose nights have <paramref name="capacity"/> each.</summary>
-    public async Task CreateItemAsync(string itemId, int capacity, string location = "Paris")
+    public async Task CreateItemAsync(string itemId, int capacity, string location = "Paris", int lowStockThreshold = 0)
     {
         using var response = await _admin.PostJsonAsync("/api/inventory/items", new
         {
-            itemId, name = "Room type " + itemId, location, total = capacity, kind = "Nightly", timeZone = TimeZoneId,
+            itemId, name = "Room type " + itemId, location, total = capacity, lowStockThreshold, kind = "Nightly",
+            timeZone = TimeZoneId,
         });
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"creating nightly item {itemId} answered " +
             $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

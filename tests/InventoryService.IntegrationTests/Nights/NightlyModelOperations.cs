@@ -71,10 +71,11 @@ public sealed record ReadOp(int From, int To, int Quantity, StayLine[] Lines) : 
 }
 
 /// <summary>A generated scenario: one or two nightly items (capacity per night, allowance), the operations.</summary>
-public sealed record NightScenario(int[] Capacities, int Allowance, NightOp[] Ops)
+public sealed record NightScenario(int[] Capacities, int Allowance, int LowStockThreshold, NightOp[] Ops)
 {
     public override string ToString() =>
-        $"items {string.Join("/", Capacities)} (capacity per night), allowance {Allowance}, {Ops.Length} operations:" +
+        $"items {string.Join("/", Capacities)} (capacity per night), allowance {Allowance}, low-stock threshold " +
+        $"{LowStockThreshold}, {Ops.Length} operations:" +
         Environment.NewLine + string.Join(Environment.NewLine, Ops.Select((op, i) => $"  {i,2}: {op}"));
 }
 
@@ -117,7 +118,8 @@ public static class NightScenarios
         return from items in Gen.Int[1, 2]
                from capacities in Gen.Int[1, 3].Array[items]
                from allowance in Gen.Int[0, 1]
+               from threshold in Gen.Int[0, 2]
                from ops in op.Array[10, 45]
-               select new NightScenario(capacities, allowance, [.. ops.Select(o => o.Within(items))]);
+               select new NightScenario(capacities, allowance, threshold, [.. ops.Select(o => o.Within(items))]);
     }
 }

@@ -99,6 +99,17 @@ public sealed class NightsDatabase(string connectionString)
             StringComparer.Ordinal);
     }
 
+    /// <summary>The data of the LowStockAlert events written about the items, in write order.</summary>
+    public async Task<IReadOnlyList<JsonElement>> LowStockAlertsAsync(IReadOnlyCollection<string> itemIds)
+    {
+        const string sql = """
+            SELECT payload FROM outbox_messages
+            WHERE routing_key = @key AND (payload::jsonb -> 'data' ->> 'itemId') = ANY(@items) ORDER BY id
+            """;
+        return await QueryAsync(sql, r => JsonDocument.Parse(r.GetString(0)).RootElement.GetProperty("data").Clone(),
+            ("key", Contracts.RoutingKeys.LowStockAlert), ("items", itemIds.ToArray()));
+    }
+
     public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -35,6 +35,9 @@ public sealed class ModelNight
 
     public int Allowance { get; set; }
 
+    /// <summary>A LowStockAlert went out for the night and it has not had more than the threshold since.</summary>
+    public bool Alerted { get; set; }
+
     public int Available => Closed ? 0 : Math.Max(0, Capacity + Allowance - Held - Confirmed);
 
     public bool Overbooked => Held + Confirmed > Capacity;
@@ -96,8 +99,9 @@ public sealed class NightsModel
     private readonly Dictionary<string, ModelReservation> _reservations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ModelPayment> _payments = new(StringComparer.Ordinal);
 
-    public NightsModel(IReadOnlyList<int> capacities, int windowNights)
+    public NightsModel(IReadOnlyList<int> capacities, int windowNights, int lowStockThreshold)
     {
+        Threshold = lowStockThreshold;
         _nights = [.. capacities.Select(c => Enumerable.Range(0, windowNights)
             .Select(_ => new ModelNight { Capacity = c }).ToArray())];
         Audits = new int[capacities.Count];
@@ -105,6 +109,12 @@ public sealed class NightsModel
     }
 
     public int Items => _nights.Length;
+
+    /// <summary>The items' low-stock threshold, which each night is held against on its own.</summary>
+    public int Threshold { get; }
+
+    /// <summary>Every LowStockAlert in the order they were due: item, night, what it had available.</summary>
+    public List<(int Item, int Night, int Available)> Alerts { get; } = [];
 
     public int WindowNights => _nights[0].Length;
 
@@ -280,6 +290,7 @@ public sealed class NightsModel
             night.Allowance = allowance ?? night.Allowance;
             if (Settings(night) != before)
             {
+                LowStockIfCrossed(item, n);
                 changed.Add(AuditLine(n, before, Settings(night)));
             }
         }
@@ -442,6 +453,7 @@ public sealed class NightsModel
                     night.Held += line.Quantity;
                 }
 
+                LowStockIfCrossed(line.Item, n);
                 if (night.Overbooked)
                 {
                     over.Add(n);
@@ -452,14 +464,31 @@ public sealed class NightsModel
         })];
     }
 
+    /// <summary>
+    /// A night's counters or settings changed: an alert when it has the threshold or less available and had not been
+    /// alerted; more than the threshold re-arms it.
+    /// </summary>
+    private void LowStockIfCrossed(int item, int n)
+    {
+        var night = _nights[item][n];
+        var low = night.Available <= Threshold;
+        if (low && !night.Alerted)
+        {
+            Alerts.Add((item, n, night.Available));
+        }
+
+        night.Alerted = low;
+    }
+
     private void Confirm(ModelReservation reservation)
     {
         foreach (var line in reservation.Lines)
         {
-            foreach (var night in line.Nights.Select(n => _nights[line.Item][n]))
+            foreach (var n in line.Nights)
             {
-                night.Held -= line.Quantity;
-                night.Confirmed += line.Quantity;
+                _nights[line.Item][n].Held -= line.Quantity;
+                _nights[line.Item][n].Confirmed += line.Quantity;
+                LowStockIfCrossed(line.Item, n);
             }
         }
 
@@ -471,16 +500,18 @@ public sealed class NightsModel
         var sold = reservation.Status == ModelStatus.Confirmed;
         foreach (var line in reservation.Lines)
         {
-            foreach (var night in line.Nights.Select(n => _nights[line.Item][n]))
+            foreach (var n in line.Nights)
             {
                 if (sold)
                 {
-                    night.Confirmed -= line.Quantity;
+                    _nights[line.Item][n].Confirmed -= line.Quantity;
                 }
                 else
                 {
-                    night.Held -= line.Quantity;
+                    _nights[line.Item][n].Held -= line.Quantity;
                 }
+
+                LowStockIfCrossed(line.Item, n);
             }
         }
     }
