@@ -14,9 +14,10 @@ namespace BookingSystem.InventoryService.IntegrationTests.Nights;
 
 /// <summary>
 /// Runs one generated scenario against the service and the <see cref="NightsModel"/> side by side, on fresh items: each
-/// operation's answer (HTTP status and body, or the events a message caused) must be the model's, and after each step
-/// the calendar of every item and the status of every booking must be the model's. Throws at the first difference,
-/// with the steps so far and both calendars.
+/// operation's answer (HTTP status and body, or the events a message caused, read from the outbox by causation id
+/// once the inbox shows the message processed) must be the model's, and after each step so must the calendar of every
+/// item, the status and stored overbooked nights of every booking and the low-stock alerts of every night. Throws at
+/// the first difference, with the steps so far and both calendars.
 /// </summary>
 public sealed partial class NightScenarioRun
 {

@@ -18,12 +18,14 @@ public sealed class NightsModelEnvironment : MessagingEnvironment
 /// Model-based: CsCheck generates scenarios (one or two nightly items over five nights, then 10-45 operations:
 /// bookings over HTTP and by message with one or two dated lines, repeats, payments succeeded and failed, releases,
 /// the clock moving holds past their deadline, admin calendar changes of capacity, stop-sell, minimum stay and
-/// allowance) and runs each against the service and the pure <see cref="NightsModel"/>: every answer and, after every
-/// step, every night and every booking's status must agree. A failure is shrunk to the shortest scenario CsCheck finds
-/// within the run and reported with its seed. Replay it with
+/// allowance, and reads: the stay search and the availability check) and runs each against the service and the pure
+/// <see cref="NightsModel"/>: every answer must be the model's and, after every step, so must every night of the
+/// calendar, every booking's status and stored overbooked nights, each night's low-stock alerts and the audit trail.
+/// A failure names the step, what was expected and what came, the steps before it and both calendars; CsCheck shrinks
+/// it to the shortest scenario it finds within the run and prints it with its seed. Replay it with
 /// <c>CsCheck_Seed=&lt;seed&gt; NIGHTS_MODEL_ITER=1 dotnet test tests/InventoryService.IntegrationTests --filter
-/// "FullyQualifiedName~NightlyModelTests"</c>; <c>NIGHTS_MODEL_ITER</c> sets how many scenarios a run tries (default
-/// 40, about 1,000 operations).
+/// "FullyQualifiedName~Nights.NightlyModelTests"</c>; <c>NIGHTS_MODEL_ITER</c> sets how many scenarios a run tries
+/// (default 40, about 1,000 operations, about a minute).
 /// </summary>
 [Collection(nameof(NightsCollection))]
 public sealed class NightlyModelTests(NightsModelEnvironment env, ITestOutputHelper output)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace BookingSystem.InventoryService.IntegrationTests.Nights;
 
 /// <summary>A line of a stay in the model: an item (0 or 1), the nights [From, To) as offsets in the window.</summary>
@@ -86,10 +84,10 @@ public sealed class ModelPayment
 
 /// <summary>
 /// The reference model of nightly inventory: per night capacity, held, confirmed, closed, minimum stay and overbooking
-/// allowance; the reservations and the payment outcomes; and the answer each operation must get. Pure: it knows the
-/// rules as the design states them (all-or-nothing per booking, the lifecycle of a hold per night, admin changes
-/// refused as a whole when a night would hold more than its capacity plus allowance), nothing of how the service
-/// implements them. Outcomes are strings in one vocabulary for both sides (see <see cref="Events"/>).
+/// allowance; the reservations and the payment outcomes; and the answer each operation must get. Pure (no I/O, no
+/// service code): it states the rules as the design and the API describe them (all-or-nothing per booking, the
+/// lifecycle of a hold per night, admin changes refused as a whole when a night would hold more than its capacity
+/// plus allowance). Outcomes are strings in one vocabulary for both sides (see <see cref="Events"/>).
 /// </summary>
 public sealed class NightsModel
 {
@@ -518,7 +516,8 @@ public sealed class NightsModel
 
     /// <summary>
     /// A payment outcome against the booking's reservation: success confirms a hold, or after the hold ended (expired,
-    /// or released by a failed payment) sells the nights again if they are all there, else asks for a refund; a
+    /// or released by a failed payment) sells the nights again if a new booking of the stay could have them (room,
+    /// no night closed, the first night's minimum stay met: the service checks all three), else asks for a refund; a
     /// failure releases a hold and leaves a sale standing (confirming it again). Applied: the service acted on it.
     /// </summary>
     private (string Events, bool Applied) PayReservation(ModelReservation reservation, bool succeeded)
@@ -565,7 +564,4 @@ public sealed class NightsModel
 
     public string RenderCalendar(int item) =>
         string.Join(Environment.NewLine, _nights[item].Select((n, i) => $"  {i}: {n}"));
-
-    public static string Offset(DateOnly night, DateOnly windowStart) =>
-        (night.DayNumber - windowStart.DayNumber).ToString(CultureInfo.InvariantCulture);
 }
