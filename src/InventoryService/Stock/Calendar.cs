@@ -146,6 +146,9 @@ public sealed class Calendar(
         return (item, nights);
     }
 
+    /// <summary>Today in a nightly item's time zone.</summary>
+    public DateOnly Today(InventoryItem item) => stays.Today(ItemCatalogue.Zone(item.TimeZone!)!);
+
     /// <summary>
     /// The <c>[from, to)</c> a calendar call covers: <c>from</c> defaults to today in the item's zone, <c>to</c> to
     /// <paramref name="defaultNights"/> later; at most <see cref="NightlyOptions.MaxCalendarNights"/> nights.
@@ -153,7 +156,7 @@ public sealed class Calendar(
     public (DateOnly From, DateOnly To) Range(
         InventoryItem item, DateOnly? from, DateOnly? to, int? defaultNights, ValidationErrors errors)
     {
-        var first = from ?? stays.Today(ItemCatalogue.Zone(item.TimeZone!)!);
+        var first = from ?? Today(item);
         if (to is null && defaultNights is null)
         {
             errors.Add("to", "to is required (exclusive: the night after the last one).");

@@ -55,8 +55,9 @@ public static class CalendarApi
         }
 
         var (first, end) = calendar.Range(item, from, to, defaultNights: 30, errors);
+        var today = calendar.Today(item);
         return TypedResults.Ok(new CalendarResponse(
-            item.ItemId, item.TimeZone!, first, end, [.. nights.Select(NightResponse.From)]));
+            item.ItemId, item.TimeZone!, first, end, [.. nights.Select(n => NightResponse.From(n, today))]));
     }
 
     public static async Task<Results<Ok<StayOfferPage>, ValidationProblem>> SearchStays(

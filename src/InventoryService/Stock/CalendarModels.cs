@@ -2,19 +2,22 @@ namespace BookingSystem.InventoryService.Stock;
 
 /// <summary>
 /// One night of a nightly item as the calendar shows it. <c>available</c>: what a new booking can still take that
-/// night (0 when closed; the overbooking allowance counts); <c>overbooked</c>: more is held and sold than the capacity.
+/// night (0 when closed or past; the overbooking allowance counts); <c>overbooked</c>: more is held and sold than the
+/// capacity.
 /// </summary>
 public sealed record NightResponse(
     DateOnly Date, int Capacity, int Held, int Confirmed, int Available, bool Closed, int MinStay,
     int OverbookingAllowance, bool Overbooked)
 {
-    public static NightResponse From(ItemNight n) => new(
-        n.Night, n.Capacity, n.Held, n.Confirmed, n.Available, n.Closed, n.MinStay, n.OverbookingAllowance,
-        n.Overbooked);
+    /// <param name="today">Today in the item's time zone: an earlier night can no longer be sold.</param>
+    public static NightResponse From(ItemNight n, DateOnly today) => new(
+        n.Night, n.Capacity, n.Held, n.Confirmed, n.Night < today ? 0 : n.Available, n.Closed, n.MinStay,
+        n.OverbookingAllowance, n.Overbooked);
 }
 
 /// <summary>
-/// The nights of <c>[from, to)</c> that are on sale (past nights and nights beyond the horizon are absent).
+/// The nights of <c>[from, to)</c> that exist: past ones (kept, with what they held and sold, available 0) and the
+/// ones on sale; nights beyond the horizon are absent.
 /// </summary>
 public sealed record CalendarResponse(
     string ItemId, string TimeZone, DateOnly From, DateOnly To, IReadOnlyList<NightResponse> Nights);
