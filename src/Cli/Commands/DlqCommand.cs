@@ -37,7 +37,7 @@ public static class DlqCommand
         {
             queue, max,
         };
-        command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, _) =>
+        command.SetAction((parse, ct) => CommandFailures.RunAsync(parse, async (output, error) =>
         {
             await using var broker = await BrokerClient.ConnectAsync(BrokerSettings.From(DevelopmentSettings.Load()), maxInFlight: 1, ct);
             var queues = parse.GetValue(queue) is { } one
@@ -47,6 +47,12 @@ public static class DlqCommand
             foreach (var name in queues)
             {
                 var listing = await dlq.PeekAsync(name, skip: 0, take: parse.GetValue(max), ct);
+                if (listing.Count is null && parse.GetValue(queue) is not null)
+                {
+                    // The queue asked for by name: an error, as for replay (of all three, a missing one is news).
+                    return await UnknownQueueAsync(error, name, broker);
+                }
+
                 await WriteListingAsync(output, listing);
             }
 
@@ -84,8 +90,7 @@ public static class DlqCommand
                 letter => output.WriteLineAsync($"  replayed {letter.MessageId ?? "(no message_id)"} -> {broker.Settings.Exchange} / {letter.RoutingKey}"));
             if (result is null)
             {
-                await error.WriteLineAsync($"Queue '{name}' does not exist on {broker.Settings}.");
-                return CommandFailures.Failed;
+                return await UnknownQueueAsync(error, name, broker);
             }
 
             await output.WriteLineAsync($"Replayed {result.Replayed} message(s) from {name}; {result.Remaining} left in it.");
@@ -103,6 +108,13 @@ public static class DlqCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>A queue named on the command line that the broker does not have: the same error for every verb.</summary>
+    private static async Task<int> UnknownQueueAsync(TextWriter error, string name, BrokerClient broker)
+    {
+        await error.WriteLineAsync($"Queue '{name}' does not exist on {broker.Settings}.");
+        return CommandFailures.Failed;
     }
 
     private static DeadLetterQueues Open(BrokerClient broker) =>

@@ -86,6 +86,18 @@ public sealed class BrokerVerbsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dlq_list_and_replay_answer_a_queue_that_does_not_exist_with_the_same_error_and_exit_code()
+    {
+        var list = await CliAsync("dlq", "list", "--queue", "inventory.no-such-queue");
+        var replay = await CliAsync("dlq", "replay", "--queue", "inventory.no-such-queue");
+
+        Assert.Equal((1, 1), (list.ExitCode, replay.ExitCode));
+        Assert.StartsWith("Queue 'inventory.no-such-queue.dlq' does not exist on ", list.Error, StringComparison.Ordinal);
+        Assert.Equal(replay.Error, list.Error);
+        Assert.Empty(list.Output);
+    }
+
+    [Fact]
     public async Task A_booking_published_with_a_stay_and_dead_lettered_is_listed_with_the_stay_of_each_line()
     {
         var publish = await CliAsync("publish", "booking-created", "--booking-id", "b-stay", "--event-id", "stay-1",
