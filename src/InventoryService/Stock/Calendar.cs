@@ -8,17 +8,16 @@ using Microsoft.Extensions.Options;
 
 namespace BookingSystem.InventoryService.Stock;
 
-/// <summary>
-/// What an admin change of a calendar came to: applied, refused (nights that cannot take it), or no item.
-/// </summary>
+/// <summary>What an admin change of a calendar came to: applied, or refused (nights that cannot take it).</summary>
 public sealed record CalendarChangeResult(
-    InventoryItem? Item,
-    CalendarChange? Change,
-    IReadOnlyList<NightChange> Nights,
-    IReadOnlyList<NightConflict> Conflicts);
+    CalendarChange? Change, IReadOnlyList<NightChange> Nights, IReadOnlyList<NightConflict> Conflicts);
 
+/// <param name="Item">The nightly item whose nights change (as the caller read it).</param>
 public sealed record CalendarChangeCommand(
-    string ItemId, CalendarChangeRequest Request, string PerformedBy, string CorrelationId);
+    InventoryItem Item, CalendarChangeRequest Request, string PerformedBy, string CorrelationId);
+
+/// <summary>A calendar read: the nightly item, the range it covers, and the nights of it that exist.</summary>
+public sealed record CalendarRead(InventoryItem Item, DateOnly From, DateOnly To, IReadOnlyList<ItemNight> Nights);
 
 /// <summary>
 /// The nights of nightly items: created with the item up to the horizon and rolled forward by
@@ -125,8 +124,11 @@ public sealed class Calendar(
             .ToDictionaryAsync(n => (n.ItemId, n.Night), ct);
     }
 
-    /// <summary>The item's nights in <c>[from, to)</c>; null when the item does not exist or is not nightly.</summary>
-    public async Task<(InventoryItem Item, IReadOnlyList<ItemNight> Nights)?> ReadAsync(
+    /// <summary>
+    /// The item's nights in <c>[from, to)</c> (<see cref="Range"/>; none when it is invalid); null when the item does
+    /// not exist or is not nightly.
+    /// </summary>
+    public async Task<CalendarRead?> ReadAsync(
         string itemId, DateOnly? from, DateOnly? to, ValidationErrors errors, CancellationToken ct)
     {
         var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.ItemId == itemId, ct);
@@ -138,12 +140,12 @@ public sealed class Calendar(
         var (first, end) = Range(item, from, to, defaultNights: 30, errors);
         if (!errors.IsEmpty)
         {
-            return (item, []);
+            return new CalendarRead(item, first, end, []);
         }
 
         var nights = await db.ItemNights.AsNoTracking()
             .Where(n => n.ItemId == itemId && n.Night >= first && n.Night < end).OrderBy(n => n.Night).ToListAsync(ct);
-        return (item, nights);
+        return new CalendarRead(item, first, end, nights);
     }
 
     /// <summary>Today in a nightly item's time zone.</summary>
@@ -185,16 +187,10 @@ public sealed class Calendar(
         CalendarChangeCommand command, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         unitOfWork.ExecuteAsync(async ct =>
         {
-            var request = command.Request;
-            var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.ItemId == command.ItemId, ct);
-            if (item is not { Kind: ItemKind.Nightly })
-            {
-                return new CalendarChangeResult(item, null, [], []);
-            }
-
+            var (item, request) = (command.Item, command.Request);
             var nights = await db.ItemNights
                 .FromSql($"""
-                    SELECT * FROM item_nights WHERE item_id = {command.ItemId} AND night >= {from} AND night < {to}
+                    SELECT * FROM item_nights WHERE item_id = {item.ItemId} AND night >= {from} AND night < {to}
                     ORDER BY item_id, night FOR UPDATE
                     """)
                 .ToListAsync(ct);
@@ -209,7 +205,7 @@ public sealed class Calendar(
                 .ToList();
             if (conflicts.Count > 0)
             {
-                return new CalendarChangeResult(item, null, [], conflicts);
+                return new CalendarChangeResult(null, [], conflicts);
             }
 
             var now = time.GetUtcNow();
@@ -243,7 +239,7 @@ public sealed class Calendar(
                 OccurredAt = now,
             };
             db.CalendarChanges.Add(change);
-            return new CalendarChangeResult(item, change, changes, []);
+            return new CalendarChangeResult(change, changes, []);
         }, cancellationToken, idempotent: false); // the audit row has no key that makes a second run a no-op
 
     /// <summary>

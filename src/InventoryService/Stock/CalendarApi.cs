@@ -44,7 +44,7 @@ public static class CalendarApi
         var read = Identifiers.IsValid(itemId)
             ? await calendar.ReadAsync(itemId, from, to, errors, cancellationToken)
             : null;
-        if (read is not var (item, nights))
+        if (read is null)
         {
             return NoCalendar(itemId);
         }
@@ -54,10 +54,9 @@ public static class CalendarApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var (first, end) = calendar.Range(item, from, to, defaultNights: 30, errors);
-        var today = calendar.Today(item);
-        return TypedResults.Ok(new CalendarResponse(
-            item.ItemId, item.TimeZone!, first, end, [.. nights.Select(n => NightResponse.From(n, today))]));
+        var today = calendar.Today(read.Item);
+        return TypedResults.Ok(new CalendarResponse(read.Item.ItemId, read.Item.TimeZone!, read.From, read.To,
+            [.. read.Nights.Select(n => NightResponse.From(n, today))]));
     }
 
     public static async Task<Results<Ok<StayOfferPage>, ValidationProblem>> SearchStays(
@@ -119,7 +118,7 @@ public static class CalendarApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var command = new CalendarChangeCommand(itemId, request,
+        var command = new CalendarChangeCommand(item, request,
             http.User.FindFirstValue("sub") ?? http.User.Identity?.Name ?? "anonymous",
             CorrelationIdMiddleware.Of(http));
         CalendarChangeResult result;

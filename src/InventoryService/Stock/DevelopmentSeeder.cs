@@ -68,7 +68,7 @@ public static class DevelopmentSeeder
                 Capacity: null, Closed: null, MinStay: 2, OverbookingAllowance: null, AdjustmentReason.Correction,
                 "Development seed: two-night minimum stay for weekend arrivals");
             await calendar.ChangeAsync(
-                new CalendarChangeCommand(type.ItemId, weekend, "seed", "seed"), from, to, cancellationToken);
+                new CalendarChangeCommand(type, weekend, "seed", "seed"), from, to, cancellationToken);
         }
 
         return added;
